@@ -1,0 +1,58 @@
+package io.dragoman.gateway.proxy;
+
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Writes the gateway's own error answers: JSON {@code {"error": "..."}} (the shape TF Serving and KServe use, so a
+ * client parses one shape) with the status and reason header of the {@link Failure}.
+ */
+final class ErrorResponses {
+  static final HttpString REASON = new HttpString(Failure.REASON_HEADER);
+
+  private ErrorResponses() {}
+
+  static void send(HttpServerExchange exchange, Failure failure, String message) {
+    exchange.putAttachment(ProxyAttachments.FAILURE, failure);
+    if (exchange.isResponseStarted()) {
+      // Too late for a status: the client sees the stream cut, which is the honest answer.
+      org.xnio.IoUtils.safeClose(exchange.getConnection());
+      return;
+    }
+    exchange.getResponseHeaders().clear();
+    exchange.setStatusCode(failure.status());
+    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+    exchange.getResponseHeaders().put(REASON, failure.reason());
+    if (failure == Failure.BAD_REQUEST) {
+      exchange.setPersistent(false);
+    }
+    byte[] body = json(message);
+    exchange.setResponseContentLength(body.length);
+    exchange.getResponseSender().send(ByteBuffer.wrap(body));
+  }
+
+  static byte[] json(String message) {
+    StringBuilder sb = new StringBuilder(message.length() + 16).append("{\"error\": \"");
+    for (int i = 0; i < message.length(); i++) {
+      char c = message.charAt(i);
+      switch (c) {
+        case '"' -> sb.append("\\\"");
+        case '\\' -> sb.append("\\\\");
+        case '\n' -> sb.append("\\n");
+        case '\r' -> sb.append("\\r");
+        case '\t' -> sb.append("\\t");
+        default -> {
+          if (c < 0x20 || c == '<' || c == '>' || c == '&') {
+            sb.append(String.format("\\u%04x", (int) c));
+          } else {
+            sb.append(c);
+          }
+        }
+      }
+    }
+    return sb.append("\"}\n").toString().getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,99 @@
+package io.dragoman.gateway.proxy;
+
+import io.dragoman.gateway.routing.Route;
+import io.dragoman.gateway.routing.RouteGroup;
+import io.dragoman.gateway.routing.RouteTable;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderValues;
+import io.undertow.util.SameThreadExecutor;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+
+/**
+ * The public listener's only handler: normalise, match against the current table (read once per request), pick a
+ * canary member, relay. Runs on the I/O thread and never blocks.
+ */
+final class GatewayHandler implements HttpHandler {
+  private final Supplier<RouteTable> table;
+  private final ProxyContext context;
+  private final long defaultMaxBody;
+  private final AccessLog accessLog;
+
+  GatewayHandler(Supplier<RouteTable> table, ProxyContext context, long defaultMaxBody, AccessLog accessLog) {
+    this.table = table;
+    this.context = context;
+    this.defaultMaxBody = defaultMaxBody;
+    this.accessLog = accessLog;
+  }
+
+  @Override
+  public void handleRequest(HttpServerExchange exchange) {
+    long start = System.nanoTime();
+    exchange.putAttachment(ProxyAttachments.REQUEST_ID, requestId());
+    exchange.addExchangeCompleteListener((ex, next) -> {
+      completed(ex, start);
+      next.proceed();
+    });
+
+    String path;
+    try {
+      rejectUnderscoreHeaders(exchange);
+      path = PathNormalizer.normalize(exchange.getRequestPath());
+    } catch (BadRequestException e) {
+      ErrorResponses.send(exchange, Failure.BAD_REQUEST, e.getMessage());
+      return;
+    }
+    exchange.putAttachment(ProxyAttachments.PATH, path);
+
+    RouteGroup group = table.get().match(new ExchangeRequestView(exchange, path));
+    if (group == null) {
+      ErrorResponses.send(exchange, Failure.NO_ROUTE, "no route for " + exchange.getRequestMethod() + " " + path);
+      return;
+    }
+    Route route = group.pick(ThreadLocalRandom.current().nextDouble());
+    exchange.putAttachment(ProxyAttachments.ROUTE, route);
+
+    long maxBody = route.mapping().forward().maxRequestBodyBytes().orElse(defaultMaxBody);
+    exchange.setMaxEntitySize(maxBody);
+    if (exchange.getRequestContentLength() > maxBody) {
+      ErrorResponses.send(exchange, Failure.BODY_TOO_LARGE, "request body larger than " + maxBody + " bytes");
+      return;
+    }
+    String query = exchange.getQueryString();
+    String forwardPath = route.forwardPath(path, query == null ? "" : query);
+    ProxyExchange relay = new ProxyExchange(exchange, route, forwardPath, context);
+    // Dispatching keeps the exchange open after this method returns; the relay ends it.
+    exchange.dispatch(SameThreadExecutor.INSTANCE, relay::start);
+  }
+
+  private void completed(HttpServerExchange exchange, long start) {
+    long end = System.nanoTime();
+    Route route = exchange.getAttachment(ProxyAttachments.ROUTE);
+    context.listener().requestCompleted(
+        route == null ? "" : route.mapping().name(),
+        route == null ? "" : route.mapping().namespace(),
+        exchange.getRequestMethod().toString(),
+        exchange.getStatusCode(),
+        (end - start) / 1e9);
+    accessLog.log(exchange, start, end);
+  }
+
+  /** Some upstreams fold {@code _} into {@code -}, so {@code X_User} could smuggle past a check on {@code X-User}. */
+  private static void rejectUnderscoreHeaders(HttpServerExchange exchange) throws BadRequestException {
+    for (HeaderValues values : exchange.getRequestHeaders()) {
+      String name = values.getHeaderName().toString();
+      if (name.indexOf('_') >= 0) {
+        throw new BadRequestException("header names with underscores are refused: " + name);
+      }
+    }
+  }
+
+  private static String requestId() {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    long hi = (r.nextLong() & ~0xf000L) | 0x4000L; // version 4
+    long lo = (r.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L; // IETF variant
+    return new UUID(hi, lo).toString();
+  }
+}

@@ -1,0 +1,72 @@
+package io.dragoman.gateway.proxy;
+
+import io.undertow.util.HeaderMap;
+import io.undertow.util.HeaderValues;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import java.util.Set;
+
+/** Which headers cross the gateway: hop-by-hop ones never do, nor any header the Connection header names. */
+final class HeaderRules {
+  static final HttpString KEEP_ALIVE = new HttpString("keep-alive");
+  static final HttpString PROXY_CONNECTION = new HttpString("proxy-connection");
+  static final HttpString X_REQUEST_ID = new HttpString("x-request-id");
+  static final HttpString X_REAL_IP = new HttpString("x-real-ip");
+  static final HttpString FORWARDED = new HttpString("forwarded");
+
+  private static final Set<HttpString> HOP_BY_HOP =
+      Set.of(
+          Headers.CONNECTION,
+          KEEP_ALIVE,
+          PROXY_CONNECTION,
+          Headers.TE,
+          Headers.TRAILER,
+          Headers.TRANSFER_ENCODING,
+          Headers.UPGRADE);
+
+  /** Set by clients to claim an origin; only a trusted proxy in front of us may set them. */
+  private static final Set<HttpString> CLIENT_FORWARDING =
+      Set.of(
+          Headers.X_FORWARDED_FOR,
+          Headers.X_FORWARDED_HOST,
+          Headers.X_FORWARDED_PROTO,
+          Headers.X_FORWARDED_PORT,
+          Headers.X_FORWARDED_SERVER,
+          FORWARDED,
+          X_REAL_IP);
+
+  private HeaderRules() {}
+
+  static boolean isHopByHop(HttpString name) {
+    return HOP_BY_HOP.contains(name);
+  }
+
+  static boolean isClientForwarding(HttpString name) {
+    return CLIENT_FORWARDING.contains(name);
+  }
+
+  /**
+   * Copies end-to-end headers from {@code in} to {@code out}, skipping Host, hop-by-hop headers, those named in
+   * Connection and, when asked, the client's forwarding claims. (HttpString compares case-insensitively.)
+   */
+  static void copyEndToEnd(HeaderMap in, HeaderMap out, boolean dropClientForwarding) {
+    HeaderValues connection = in.get(Headers.CONNECTION);
+    for (HeaderValues values : in) {
+      HttpString name = values.getHeaderName();
+      if (isHopByHop(name) || name.equals(Headers.HOST)) continue;
+      if (dropClientForwarding && isClientForwarding(name)) continue;
+      if (connection != null && namedIn(connection, name)) continue;
+      out.putAll(name, values);
+    }
+  }
+
+  private static boolean namedIn(HeaderValues connection, HttpString name) {
+    for (String value : connection) {
+      for (String token : value.split(",")) {
+        String t = token.trim();
+        if (!t.isEmpty() && name.equals(new HttpString(t))) return true;
+      }
+    }
+    return false;
+  }
+}

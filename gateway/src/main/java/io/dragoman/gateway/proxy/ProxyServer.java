@@ -1,0 +1,92 @@
+package io.dragoman.gateway.proxy;
+
+import io.dragoman.gateway.routing.RouteTable;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import io.undertow.connector.ByteBufferPool;
+import io.undertow.protocols.ssl.UndertowXnioSsl;
+import io.undertow.server.DefaultByteBufferPool;
+import io.undertow.server.handlers.GracefulShutdownHandler;
+import java.net.InetSocketAddress;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+import org.xnio.OptionMap;
+import org.xnio.Options;
+import org.xnio.Xnio;
+
+/** The public listener: Undertow with explicit limits, the gateway handler, and the upstream pools. */
+public final class ProxyServer implements AutoCloseable {
+  private final ProxySettings settings;
+  private final Undertow undertow;
+  private final GracefulShutdownHandler shutdown;
+  private final ConnectionPools pools;
+  private final ByteBufferPool buffers;
+
+  public ProxyServer(
+      ProxySettings settings, Supplier<RouteTable> table, UpstreamResolver resolver, ProxyListener listener) {
+    this.settings = settings;
+    this.buffers = new DefaultByteBufferPool(true, 16 * 1024, -1, 4);
+    this.pools =
+        new ConnectionPools(
+            buffers, upstreamTls(), resolver, settings.upstreamIdleTimeoutMs(), settings.maxIdlePerUpstream());
+    ProxyContext context = new ProxyContext(pools, listener, settings.trustedProxies());
+    GatewayHandler handler =
+        new GatewayHandler(table, context, settings.maxRequestBodyBytes(), new AccessLog(settings.accessLog()));
+    this.shutdown = new GracefulShutdownHandler(handler);
+    int ioThreads = settings.ioThreads() > 0 ? settings.ioThreads() : Runtime.getRuntime().availableProcessors();
+    this.undertow =
+        Undertow.builder()
+            .addHttpListener(settings.port(), settings.bindAddress())
+            .setIoThreads(ioThreads)
+            .setWorkerThreads(Math.max(2, ioThreads)) // only DNS misses run here: the data plane never blocks
+            .setByteBufferPool(buffers)
+            .setServerOption(UndertowOptions.MAX_HEADER_SIZE, settings.maxHeaderBytes())
+            .setServerOption(UndertowOptions.MAX_HEADERS, settings.maxHeaders())
+            .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) settings.requestHeadTimeoutMs())
+            .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, (int) settings.idleConnectionTimeoutMs())
+            .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, settings.maxRequestBodyBytes())
+            .setServerOption(UndertowOptions.DECODE_URL, false) // we normalise the raw path ourselves
+            .setServerOption(UndertowOptions.ALLOW_ENCODED_SLASH, true) // ...and refuse %2F ourselves, with a reason
+            .setServerOption(UndertowOptions.ALWAYS_SET_DATE, true)
+            .setSocketOption(Options.TCP_NODELAY, true)
+            .setSocketOption(Options.BACKLOG, 1024)
+            .setHandler(shutdown)
+            .build();
+  }
+
+  public void start() {
+    undertow.start();
+  }
+
+  /** The bound port (useful when 0 was asked for). */
+  public int port() {
+    return ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+  }
+
+  /** Stops accepting new requests and waits up to {@code grace} for those in flight. True if all finished. */
+  public boolean drain(Duration grace) throws InterruptedException {
+    shutdown.shutdown();
+    return shutdown.awaitShutdown(grace.toMillis());
+  }
+
+  @Override
+  public void close() {
+    pools.close();
+    undertow.stop();
+    buffers.close();
+  }
+
+  private static UndertowXnioSsl upstreamTls() {
+    try {
+      return new UndertowXnioSsl(Xnio.getInstance(), OptionMap.EMPTY, SSLContext.getDefault());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("no default TLS context in this JVM", e);
+    }
+  }
+
+  ProxySettings settings() {
+    return settings;
+  }
+}
