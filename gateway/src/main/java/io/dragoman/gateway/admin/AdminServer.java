@@ -2,6 +2,7 @@ package io.dragoman.gateway.admin;
 
 import io.dragoman.gateway.routing.RouteTable;
 import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
@@ -30,6 +31,7 @@ public final class AdminServer implements AutoCloseable {
   private static final String HTML = "text/html; charset=utf-8";
   private static final String JSON = "application/json";
   private static final int WORKER_THREADS = 2;
+  private static final int IDLE_TIMEOUT_MS = 60_000;
 
   private final String bindAddress;
   private final int requestedPort;
@@ -64,6 +66,9 @@ public final class AdminServer implements AutoCloseable {
             .addHttpListener(requestedPort, bindAddress)
             .setIoThreads(1)
             .setWorkerThreads(WORKER_THREADS)
+            // A probe or a browser that opens a connection and goes quiet must not hold a worker for long.
+            .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, IDLE_TIMEOUT_MS)
+            .setServerOption(UndertowOptions.IDLE_TIMEOUT, IDLE_TIMEOUT_MS)
             .setHandler(new Dispatch(this::handle))
             .build();
     server.start();

@@ -12,6 +12,7 @@ import io.dragoman.gateway.routing.SourceInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The diagnostics page for a person: one self-contained HTML document, no scripts. Every value that came from
@@ -109,7 +110,8 @@ public final class DiagnosticsHtml {
         .append("<td>").append(upstream(r, row.shadow())).append("</td>")
         .append("<td>").append(rewrite(r.mapping().forward())).append("</td>")
         .append("<td>").append(escape(r.mapping().name())).append(" <span class=\"muted\">")
-        .append(escape(r.mapping().namespace())).append("</span>").append(sharedFlag(row.group())).append("</td>")
+        .append(escape(r.mapping().namespace())).append("</span>").append(sharedFlag(row.group()))
+        .append(informational(r.mapping().informational())).append("</td>")
         .append("<td><code>").append(escape(r.mapping().objectId())).append("</code></td></tr>\n");
   }
 
@@ -158,6 +160,13 @@ public final class DiagnosticsHtml {
     if (!f.hostRewrite().isEmpty()) parts.add("host <code>" + escape(f.hostRewrite()) + "</code>");
     if (f.autoHostRewrite()) parts.add("host = service");
     return String.join("<br>", parts);
+  }
+
+  /** Attributes accepted but not acted on (docs, envoy_override, ...): say so, so nobody expects an effect. */
+  private static String informational(Map<String, Object> values) {
+    if (values.isEmpty()) return "";
+    return "<br><span class=\"muted\">shown only, no effect: " + escape(String.join(", ", values.keySet()))
+        + "</span>";
   }
 
   private static String sharedFlag(RouteGroup g) {

@@ -52,6 +52,7 @@ class DiagnosticsHtmlTest {
             + "<td>timeout_ms: &quot;3s&quot; (expected: integer milliseconds)</td>")
         .contains("<td>ambassador_id [blue] does not include default</td>")
         .contains("<tr class=\"stale\"><td><code>broken.default</code></td>")
+        .contains("<span class=\"muted\">shown only, no effect: docs</span>")
         .doesNotContain("<script");
   }
 
