@@ -1,0 +1,181 @@
+package io.dragoman.gateway.admin;
+
+import io.dragoman.gateway.routing.RouteTable;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Every metric the gateway exports, declared in one place. Label values are forced into bounded sets here so that
+ * no caller can explode the series count (a client's made-up method, a raw status, a free-form reason).
+ *
+ * <p>Each instance owns its registry: tests and a second gateway in one JVM never share counters.
+ */
+public final class GatewayMetrics {
+  /** The content type {@link #scrape()} produces: Prometheus text format 0.0.4. */
+  public static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
+
+  static final String OTHER = "OTHER";
+
+  private static final Set<String> METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT", "TRACE");
+
+  /** Failure reasons are Envoy-style response flags: a few capital letters. */
+  private static final Pattern REASON = Pattern.compile("[A-Z]{1,4}");
+
+  /** From a cached local answer to a slow model call. */
+  private static final double[] REQUEST_BUCKETS = {
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30
+  };
+
+  /** From a coalesced rebuild (a few ms) to a slow informer resync. */
+  private static final double[] PROPAGATION_BUCKETS = {
+    0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60
+  };
+
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+
+  private final Counter requests;
+  private final Histogram requestDuration;
+  private final Counter upstreamFailures;
+  private final Counter retries;
+  private final Gauge routes;
+  private final Gauge configErrors;
+  private final Gauge configSources;
+  private final Counter reloads;
+  private final Gauge lastReload;
+  private final Histogram propagation;
+
+  public GatewayMetrics() {
+    requests =
+        Counter.builder()
+            .name("dragoman_requests_total")
+            .help("Requests answered, by mapping, namespace, method and status code")
+            .labelNames("mapping", "namespace", "method", "code")
+            .withoutExemplars()
+            .register(registry);
+    requestDuration =
+        Histogram.builder()
+            .name("dragoman_request_duration_seconds")
+            .help("Time from request received to response complete")
+            .labelNames("mapping", "namespace")
+            .classicOnly()
+            .classicUpperBounds(REQUEST_BUCKETS)
+            .withoutExemplars()
+            .register(registry);
+    upstreamFailures =
+        Counter.builder()
+            .name("dragoman_upstream_failures_total")
+            .help("Upstream exchanges that failed, by reason (UF connect, UT timeout, UR reset, UO overflow)")
+            .labelNames("mapping", "namespace", "reason")
+            .withoutExemplars()
+            .register(registry);
+    retries =
+        Counter.builder()
+            .name("dragoman_upstream_retries_total")
+            .help("Upstream attempts repeated under a retry policy")
+            .labelNames("mapping", "namespace")
+            .withoutExemplars()
+            .register(registry);
+    routes = gauge("dragoman_routes", "Routes in the live table (canary members and shadows)");
+    configErrors = gauge("dragoman_config_errors", "Configuration errors in the live table");
+    configSources = gauge("dragoman_config_sources", "Configuration sources behind the live table");
+    reloads =
+        Counter.builder()
+            .name("dragoman_config_reloads_total")
+            .help("Route table rebuilds, by result")
+            .labelNames("result")
+            .withoutExemplars()
+            .register(registry);
+    // Both series exist from the start, so a rate() over failures works before the first failure.
+    reloads.initLabelValues("success");
+    reloads.initLabelValues("failure");
+    lastReload =
+        gauge("dragoman_config_last_reload_timestamp_seconds", "When the live table was built, Unix seconds");
+    propagation =
+        Histogram.builder()
+            .name("dragoman_config_propagation_seconds")
+            .help("Time from a configuration source change to the new table serving")
+            .classicOnly()
+            .classicUpperBounds(PROPAGATION_BUCKETS)
+            .withoutExemplars()
+            .register(registry);
+  }
+
+  private Gauge gauge(String name, String help) {
+    return Gauge.builder().name(name).help(help).withoutExemplars().register(registry);
+  }
+
+  /** One answered request; {@code mapping} is "" when no route matched. */
+  public void requestCompleted(String mapping, String namespace, String method, int status, double seconds) {
+    String m = text(mapping);
+    String ns = text(namespace);
+    requests.labelValues(m, ns, method(method), code(status)).inc();
+    requestDuration.labelValues(m, ns).observe(Math.max(0, seconds));
+  }
+
+  /** @param reason a response flag such as {@code UF}, {@code UT}, {@code UR}, {@code UO} */
+  public void upstreamFailure(String mapping, String namespace, String reason) {
+    upstreamFailures.labelValues(text(mapping), text(namespace), reason(reason)).inc();
+  }
+
+  public void retry(String mapping, String namespace) {
+    retries.labelValues(text(mapping), text(namespace)).inc();
+  }
+
+  /** A new table went live. */
+  public void tableSwapped(RouteTable table) {
+    routes.set(table.routeCount());
+    configErrors.set(table.errors().size());
+    configSources.set(table.sources().size());
+    reloads.labelValues("success").inc();
+    lastReload.set(table.builtAt().toEpochMilli() / 1000.0);
+  }
+
+  /** A rebuild failed as a whole; the previous table keeps serving. */
+  public void reloadFailed() {
+    reloads.labelValues("failure").inc();
+  }
+
+  /** Time from a source change being seen to the table built from it serving. */
+  public void configPropagation(double seconds) {
+    propagation.observe(Math.max(0, seconds));
+  }
+
+  /** Every series in Prometheus text format 0.0.4 ({@link #CONTENT_TYPE}). */
+  public String scrape() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
+    try {
+      writer.write(out, registry.scrape());
+    } catch (IOException e) {
+      // A ByteArrayOutputStream does not fail; this only satisfies the signature.
+      throw new UncheckedIOException(e);
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  static String method(String method) {
+    return method != null && METHODS.contains(method) ? method : OTHER;
+  }
+
+  static String code(int status) {
+    return status >= 100 && status <= 599 ? Integer.toString(status) : OTHER;
+  }
+
+  static String reason(String reason) {
+    return reason != null && REASON.matcher(reason).matches() ? reason : OTHER;
+  }
+
+  private static String text(String value) {
+    return value == null ? "" : value;
+  }
+}
