@@ -13,6 +13,7 @@ import java.util.Optional;
  *
  * @param weightPercent effective share of its group's traffic, 0-100 (0 for shadows)
  * @param timeoutMs whole upstream exchange, 0 = none
+ * @param idleTimeoutMs per-stream idle limit, 0 = none
  * @param addRequestHeaders the Mapping's own, then the Module's for names the Mapping does not set
  */
 public record Route(
@@ -28,6 +29,13 @@ public record Route(
 
   public static final long DEFAULT_TIMEOUT_MS = 3000;
   public static final long DEFAULT_CONNECT_TIMEOUT_MS = 3000;
+
+  /**
+   * No idle limit unless the Mapping or the Module sets one: {@code timeout_ms} (default 3000) already bounds an
+   * exchange, and a Mapping that sets {@code timeout_ms: 0} for long-polling, WebSocket or streamed inference wants
+   * no limit the user did not write.
+   */
+  public static final long DEFAULT_IDLE_TIMEOUT_MS = 0;
 
   public Route {
     Objects.requireNonNull(mapping, "mapping");

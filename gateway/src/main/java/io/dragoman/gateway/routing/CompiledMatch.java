@@ -1,0 +1,147 @@
+package io.dragoman.gateway.routing;
+
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
+import io.dragoman.gateway.mapping.Condition;
+import io.dragoman.gateway.mapping.MatchSpec;
+import java.util.List;
+
+/**
+ * A {@link MatchSpec} with its regexes compiled once, tested against a request. Regexes must match the whole value
+ * (RE2, linear time); header and query values compare case-sensitively, the host case-insensitively.
+ */
+final class CompiledMatch {
+  private final MatchSpec spec;
+  private final Pattern pathPattern;
+  private final Pattern methodPattern;
+  private final Pattern hostPattern;
+  private final CompiledCondition[] headers;
+  private final CompiledCondition[] queryParameters;
+
+  private CompiledMatch(
+      MatchSpec spec,
+      Pattern pathPattern,
+      Pattern methodPattern,
+      Pattern hostPattern,
+      CompiledCondition[] headers,
+      CompiledCondition[] queryParameters) {
+    this.spec = spec;
+    this.pathPattern = pathPattern;
+    this.methodPattern = methodPattern;
+    this.hostPattern = hostPattern;
+    this.headers = headers;
+    this.queryParameters = queryParameters;
+  }
+
+  /**
+   * Compiles every regex of {@code spec}.
+   *
+   * @throws InvalidRegexException naming the field whose regex does not compile
+   */
+  static CompiledMatch compile(MatchSpec spec) {
+    int pathFlags = spec.caseSensitive() ? 0 : Pattern.CASE_INSENSITIVE;
+    Pattern path = spec.prefixRegex() ? regex("prefix", spec.prefix(), pathFlags) : null;
+    Pattern method = spec.methodRegex() ? regex("method_regex", spec.method(), 0) : null;
+    Pattern host = spec.hostRegex() ? regex("host_regex", spec.host(), 0) : null;
+    return new CompiledMatch(
+        spec,
+        path,
+        method,
+        host,
+        conditions("regex_headers", spec.headers()),
+        conditions("regex_query_parameters", spec.queryParameters()));
+  }
+
+  MatchSpec spec() {
+    return spec;
+  }
+
+  /** True when the prefix index can find this route: a plain, case-sensitive prefix (or exact path). */
+  boolean indexable() {
+    return !spec.prefixRegex() && spec.caseSensitive();
+  }
+
+  boolean matches(RequestView request) {
+    return pathMatches(request.path())
+        && methodMatches(request.method())
+        && hostMatches(request.host())
+        && headersMatch(request)
+        && queryMatches(request);
+  }
+
+  private boolean pathMatches(String path) {
+    String prefix = spec.prefix();
+    if (pathPattern != null) return pathPattern.matches(path);
+    if (spec.prefixExact()) return spec.caseSensitive() ? path.equals(prefix) : path.equalsIgnoreCase(prefix);
+    return path.regionMatches(!spec.caseSensitive(), 0, prefix, 0, prefix.length());
+  }
+
+  private boolean methodMatches(String method) {
+    if (spec.method().isEmpty()) return true;
+    return methodPattern != null ? methodPattern.matches(method) : spec.method().equals(method);
+  }
+
+  private boolean hostMatches(String host) {
+    if (spec.host().isEmpty()) return true;
+    return hostPattern != null ? hostPattern.matches(host) : spec.host().equalsIgnoreCase(host);
+  }
+
+  private boolean headersMatch(RequestView request) {
+    for (CompiledCondition c : headers) {
+      if (!c.test(request.header(c.name))) return false;
+    }
+    return true;
+  }
+
+  private boolean queryMatches(RequestView request) {
+    for (CompiledCondition c : queryParameters) {
+      if (!c.test(request.queryParameter(c.name))) return false;
+    }
+    return true;
+  }
+
+  private static CompiledCondition[] conditions(String field, List<Condition> conditions) {
+    CompiledCondition[] out = new CompiledCondition[conditions.size()];
+    for (int i = 0; i < out.length; i++) {
+      Condition c = conditions.get(i);
+      Pattern p = c.kind() == Condition.Kind.REGEX ? regex(field + "." + c.name(), c.value(), 0) : null;
+      out[i] = new CompiledCondition(c.name(), c.kind(), c.value(), p);
+    }
+    return out;
+  }
+
+  static Pattern regex(String field, String regex, int flags) {
+    try {
+      return Pattern.compile(regex, flags);
+    } catch (PatternSyntaxException e) {
+      throw new InvalidRegexException(
+          field, "\"" + regex + "\" (expected: a valid RE2 regex; " + e.getDescription() + ")");
+    }
+  }
+
+  private static final class CompiledCondition {
+    final String name;
+    final Condition.Kind kind;
+    final String value;
+    final Pattern pattern;
+
+    CompiledCondition(String name, Condition.Kind kind, String value, Pattern pattern) {
+      this.name = name;
+      this.kind = kind;
+      this.value = value;
+      this.pattern = pattern;
+    }
+
+    boolean test(String actual) {
+      if (actual == null) return false;
+      switch (kind) {
+        case PRESENT:
+          return true;
+        case EXACT:
+          return value.equals(actual);
+        default:
+          return pattern.matches(actual);
+      }
+    }
+  }
+}
