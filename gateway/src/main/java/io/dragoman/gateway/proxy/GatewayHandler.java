@@ -40,7 +40,7 @@ final class GatewayHandler implements HttpHandler {
     String path;
     try {
       rejectUnderscoreHeaders(exchange);
-      path = PathNormalizer.normalize(exchange.getRequestPath());
+      path = PathNormalizer.normalize(rawPath(exchange));
     } catch (BadRequestException e) {
       ErrorResponses.send(exchange, Failure.BAD_REQUEST, e.getMessage());
       return;
@@ -78,6 +78,20 @@ final class GatewayHandler implements HttpHandler {
         exchange.getStatusCode(),
         (end - start) / 1e9);
     accessLog.log(exchange, start, end);
+  }
+
+  /**
+   * The path as the client sent it. Undertow's request path has path parameters ({@code ;x}) cut out, which would
+   * hide them from the refusal; the request URI keeps them. Absolute-form targets route on their path only.
+   */
+  private static String rawPath(HttpServerExchange exchange) {
+    String uri = exchange.getRequestURI();
+    if (exchange.isHostIncludedInRequestURI()) {
+      int scheme = uri.indexOf("://");
+      int slash = scheme < 0 ? -1 : uri.indexOf('/', scheme + 3);
+      return slash < 0 ? "/" : uri.substring(slash);
+    }
+    return uri;
   }
 
   /** Some upstreams fold {@code _} into {@code -}, so {@code X_User} could smuggle past a check on {@code X-User}. */
