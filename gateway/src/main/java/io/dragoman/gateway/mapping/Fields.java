@@ -136,6 +136,11 @@ final class Fields {
       problems.invalid(field, re, "an RE2 regex of at most " + MAX_REGEX_CHARS + " characters");
       return false;
     }
+    if (RegexSize.estimate(re) > RegexSize.MAX) {
+      problems.invalid(field, re, "an RE2 regex that compiles to at most " + RegexSize.MAX
+          + " instructions (nested counted repetitions multiply)");
+      return false;
+    }
     try {
       Pattern.compile(re);
       return true;
