@@ -81,10 +81,17 @@ final class Fields {
     }
     long value = n.getAsLong();
     if (value < min || value > max) {
-      problems.invalid(field(key), v, max == Long.MAX_VALUE ? ">= " + min : min + "-" + max);
+      problems.invalid(field(key), v, range(value, min, max));
       return OptionalLong.empty();
     }
     return n;
+  }
+
+  /** "0-100" for a small range; for a bound that only guards the type's size, just the bound that was crossed. */
+  private static String range(long value, long min, long max) {
+    boolean small = Math.abs(min) < 1_000_000 && Math.abs(max) < 1_000_000;
+    if (small) return min + "-" + max;
+    return value < min ? ">= " + min : "<= " + max;
   }
 
   /** A non-negative count of milliseconds. */

@@ -6,11 +6,18 @@ import java.util.Collection;
 final class Suggest {
   private static final int MAX_DISTANCE = 2;
   private static final int MAX_NAME = 64;
+  private static final int MIN_PREFIX = 4;
 
   private Suggest() {}
 
+  /** A known name within two edits, or one that merely extends it ({@code timeout} for {@code timeout_ms}). */
   static String closest(String name, Collection<String> known) {
     if (name.length() > MAX_NAME) return "";
+    String extended = known.stream()
+        .filter(k -> name.length() >= MIN_PREFIX && k.startsWith(name.toLowerCase(java.util.Locale.ROOT)))
+        .min(java.util.Comparator.comparingInt(String::length).thenComparing(k -> k))
+        .orElse("");
+    if (!extended.isEmpty()) return extended;
     String best = "";
     int bestDistance = MAX_DISTANCE + 1;
     for (String k : known) {
