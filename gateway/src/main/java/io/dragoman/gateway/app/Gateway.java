@@ -57,8 +57,6 @@ public final class Gateway implements AutoCloseable {
       public void swapped(RouteTable table, Duration sinceFirstPendingChange) {
         metrics.tableSwapped(table);
         metrics.configPropagation(sinceFirstPendingChange.toNanos() / 1e9);
-        LOG.info("configuration generation {}: {} routes, {} errors, {} sources",
-            table.generation(), table.routeCount(), table.errors().size(), table.sources().size());
         table.errors().forEach(e -> LOG.warn("config error: {}", e.describe()));
       }
 
