@@ -76,9 +76,13 @@ class IndexedRouteMatcherPropertyTest {
   }
 
   private static String regexFor(Random random, String path) {
-    return switch (random.nextInt(3)) {
+    return switch (random.nextInt(7)) {
       case 0 -> path + ".*"; // paths hold only letters, digits, '-' and '/': no metacharacters
       case 1 -> "/[ab]+/.*";
+      case 2 -> "^/ab*/.*";
+      case 3 -> "/a/(b|c)/.*";
+      case 4 -> "/svc-1{1,2}.*|/c/.*";
+      case 5 -> "/ba?/.*";
       default -> "/svc-[0-9]+(/.*)?";
     };
   }
