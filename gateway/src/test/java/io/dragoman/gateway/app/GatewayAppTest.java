@@ -107,6 +107,29 @@ class GatewayAppTest {
     assertThat(names).containsExactly("other", "svc"); // longer prefix first
     assertThat(diag.get("routes").get(1).get("source").asText()).isEqualTo("svc.yaml");
     assertThat(diag.get("sources").get(0).get("key").asText()).isEqualTo("svc.yaml");
+
+    get(gateway.port(), "/nowhere");
+    String metrics = get(gateway.adminPort(), "/metrics").body();
+    assertThat(metrics)
+        .contains("dragoman_requests_total{code=\"200\",mapping=\"svc\",method=\"GET\",namespace=\"default\"} 1.0")
+        .contains("dragoman_requests_total{code=\"404\",mapping=\"\",method=\"GET\",namespace=\"\"} 1.0")
+        .contains("dragoman_routes 2.0")
+        .contains("dragoman_config_errors 0.0");
+  }
+
+  @Test
+  void upstreamFailuresAreCountedByReason() throws Exception {
+    int closed;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    write("dead.yaml", mapping("dead", "/dead/", closed));
+    start();
+
+    assertThat(get(gateway.port(), "/dead/").statusCode()).isEqualTo(503);
+
+    assertThat(get(gateway.adminPort(), "/metrics").body())
+        .contains("dragoman_upstream_failures_total{mapping=\"dead\",namespace=\"default\",reason=\"UF\"} 1.0");
   }
 
   @Test
