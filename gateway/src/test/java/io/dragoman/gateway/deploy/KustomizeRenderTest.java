@@ -1,13 +1,18 @@
 package io.dragoman.gateway.deploy;
 
+import static io.dragoman.gateway.deploy.GatewayPod.configMapKeyRefs;
+import static io.dragoman.gateway.deploy.GatewayPod.containerPort;
+import static io.dragoman.gateway.deploy.GatewayPod.deployment;
+import static io.dragoman.gateway.deploy.GatewayPod.env;
+import static io.dragoman.gateway.deploy.GatewayPod.envValue;
+import static io.dragoman.gateway.deploy.GatewayPod.gatewayContainer;
+import static io.dragoman.gateway.deploy.GatewayPod.podSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ConfigMapKeySelector;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -39,8 +44,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -372,53 +375,6 @@ class KustomizeRenderTest {
     assertThat(get.getPath()).isEqualTo(path);
     assertThat(containerPort(c, get.getPort())).as("port of probe %s", path).isEqualTo(8877);
     assertThat(get.getScheme()).isIn(null, "HTTP");
-  }
-
-  /** A Service targetPort or probe port, by number or by the container port's name. */
-  private static int containerPort(Container c, IntOrString port) {
-    if (port.getIntVal() != null) return port.getIntVal();
-    return c.getPorts().stream()
-        .filter(p -> port.getStrVal().equals(p.getName()))
-        .map(ContainerPort::getContainerPort)
-        .findFirst()
-        .orElseGet(() -> fail("container %s has no port named %s", c.getName(), port.getStrVal()));
-  }
-
-  private static Deployment deployment(RenderedObjects r) {
-    return r.named(Deployment.class, "dragoman");
-  }
-
-  private static PodSpec podSpec(RenderedObjects r) {
-    return deployment(r).getSpec().getTemplate().getSpec();
-  }
-
-  private static Container gatewayContainer(RenderedObjects r) {
-    return podSpec(r).getContainers().stream()
-        .filter(c -> c.getName().equals("gateway"))
-        .findFirst()
-        .orElseGet(() -> fail("no container named gateway in overlay %s", r.overlay()));
-  }
-
-  private static Optional<EnvVar> env(Container c, String name) {
-    return c.getEnv().stream().filter(e -> e.getName().equals(name)).findFirst();
-  }
-
-  /** The value the container sees: a literal, or the key of a ConfigMap in the same render; empty if unset. */
-  private static Optional<String> envValue(RenderedObjects r, String name) {
-    return env(gatewayContainer(r), name).flatMap(e -> {
-      if (e.getValueFrom() == null) return Optional.ofNullable(e.getValue());
-      ConfigMapKeySelector ref = e.getValueFrom().getConfigMapKeyRef();
-      if (ref == null) return fail("env %s is neither a literal nor a ConfigMap key", name);
-      return Optional.ofNullable(r.named(ConfigMap.class, ref.getName()).getData().get(ref.getKey()));
-    }).filter(v -> !v.isEmpty());
-  }
-
-  private static List<ConfigMapKeySelector> configMapKeyRefs(RenderedObjects r) {
-    return gatewayContainer(r).getEnv().stream()
-        .map(EnvVar::getValueFrom)
-        .filter(v -> v != null && v.getConfigMapKeyRef() != null)
-        .map(v -> v.getConfigMapKeyRef())
-        .toList();
   }
 
   private static <T> T either(T containerLevel, T podLevel) {
