@@ -43,7 +43,8 @@ final class ConnectionPools implements AutoCloseable {
   private final long idleNanos;
   private final int maxIdlePerUpstream;
   private final OptionMap options = OptionMap.create(Options.TCP_NODELAY, true);
-  private final Map<XnioIoThread, Map<String, ArrayDeque<Idle>>> idle = new ConcurrentHashMap<>();
+  // Keyed by the ServiceRef itself: its strings are shared with the route table, so hashing them is cached.
+  private final Map<XnioIoThread, Map<ServiceRef, ArrayDeque<Idle>>> idle = new ConcurrentHashMap<>();
 
   ConnectionPools(
       ByteBufferPool buffers,
@@ -58,6 +59,7 @@ final class ConnectionPools implements AutoCloseable {
     this.maxIdlePerUpstream = maxIdlePerUpstream;
   }
 
+  /** How an upstream is named in logs: {@code http://host:port}. */
   static String key(ServiceRef service) {
     return (service.tls() ? "https://" : "http://") + service.authority();
   }
@@ -65,7 +67,7 @@ final class ConnectionPools implements AutoCloseable {
   /** Hands out an idle connection to the upstream, or opens one. Must be called on {@code thread}. */
   void acquire(
       ServiceRef service, XnioIoThread thread, Executor blocking, long connectTimeoutMs, Callback callback) {
-    ArrayDeque<Idle> queue = threadPools(thread).get(key(service));
+    ArrayDeque<Idle> queue = threadPools(thread).get(service);
     long now = System.nanoTime();
     while (queue != null && !queue.isEmpty()) {
       Idle candidate = queue.pollLast(); // most recently used: the likeliest still open
@@ -97,7 +99,7 @@ final class ConnectionPools implements AutoCloseable {
       return;
     }
     ArrayDeque<Idle> queue =
-        threadPools(connection.getIoThread()).computeIfAbsent(key(service), k -> new ArrayDeque<>());
+        threadPools(connection.getIoThread()).computeIfAbsent(service, k -> new ArrayDeque<>());
     if (queue.size() >= maxIdlePerUpstream) {
       IoUtils.safeClose(connection);
       return;
@@ -155,14 +157,14 @@ final class ConnectionPools implements AutoCloseable {
         options);
   }
 
-  private Map<String, ArrayDeque<Idle>> threadPools(XnioIoThread thread) {
+  private Map<ServiceRef, ArrayDeque<Idle>> threadPools(XnioIoThread thread) {
     return idle.computeIfAbsent(thread, t -> new HashMap<>());
   }
 
   @Override
   public void close() {
-    for (Map.Entry<XnioIoThread, Map<String, ArrayDeque<Idle>>> e : idle.entrySet()) {
-      Map<String, ArrayDeque<Idle>> pools = e.getValue();
+    for (Map.Entry<XnioIoThread, Map<ServiceRef, ArrayDeque<Idle>>> e : idle.entrySet()) {
+      Map<ServiceRef, ArrayDeque<Idle>> pools = e.getValue();
       // Each pool belongs to its thread: close its connections there.
       e.getKey().execute(() -> {
         for (ArrayDeque<Idle> q : pools.values()) {

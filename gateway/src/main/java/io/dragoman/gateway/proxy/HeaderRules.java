@@ -37,6 +37,11 @@ final class HeaderRules {
 
   private HeaderRules() {}
 
+  /** "keep-alive" or "close": options, not header names, and by far the most common Connection values. */
+  private static boolean isPlainOption(String v) {
+    return v.equalsIgnoreCase("keep-alive") || v.equalsIgnoreCase("close");
+  }
+
   static boolean isHopByHop(HttpString name) {
     return HOP_BY_HOP.contains(name);
   }
@@ -61,6 +66,7 @@ final class HeaderRules {
   }
 
   private static boolean namedIn(HeaderValues connection, HttpString name) {
+    if (connection.size() == 1 && isPlainOption(connection.getFirst())) return false; // keep-alive / close only
     for (String value : connection) {
       for (String token : value.split(",")) {
         String t = token.trim();

@@ -123,8 +123,13 @@ final class ProxyExchange {
 
   /** {@code idle_timeout_ms}: the upstream may stay silent at most this long while we wait on it. */
   private void idleLimit(ClientConnection c) {
+    if (route.idleTimeoutMs() <= 0) return; // the common case: pooled connections carry no limit
+    setReadTimeout(c, (int) Math.min(Integer.MAX_VALUE, route.idleTimeoutMs()));
+  }
+
+  private static void setReadTimeout(ClientConnection c, int ms) {
     try {
-      c.setOption(Options.READ_TIMEOUT, (int) Math.min(Integer.MAX_VALUE, route.idleTimeoutMs()));
+      c.setOption(Options.READ_TIMEOUT, ms);
     } catch (IOException | IllegalArgumentException e) {
       // not every connection type supports it; the whole-exchange timeout still bounds the wait
     }
@@ -285,6 +290,7 @@ final class ProxyExchange {
     connection = null;
     if (c == null) return;
     if (requestSent && responseRead) {
+      if (route.idleTimeoutMs() > 0) setReadTimeout(c, 0); // the next route may have none
       context.pools().release(route.mapping().service(), c);
     } else {
       IoUtils.safeClose(c);
