@@ -14,9 +14,12 @@ public record ConfigError(String source, String object, String field, String mes
     Objects.requireNonNull(message, "message");
   }
 
-  /** One line for logs: {@code source object: field: message}. */
+  /**
+   * One line for logs: {@code source object: field: message}. The field is left out when the message already starts
+   * with it (the parser writes self-contained messages such as {@code timeout_ms: "3s" (expected: ...)}).
+   */
   public String describe() {
-    return field.isEmpty()
+    return field.isEmpty() || message.startsWith(field + ":")
         ? source + " " + object + ": " + message
         : source + " " + object + ": " + field + ": " + message;
   }

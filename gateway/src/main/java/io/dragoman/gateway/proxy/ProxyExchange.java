@@ -20,6 +20,8 @@ import org.xnio.ChannelExceptionHandler;
 import org.xnio.ChannelListener;
 import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
+import org.xnio.Options;
+import org.xnio.channels.ReadTimeoutException;
 import org.xnio.XnioExecutor;
 import org.xnio.channels.StreamSinkChannel;
 import org.xnio.channels.StreamSourceChannel;
@@ -45,6 +47,7 @@ final class ProxyExchange {
   private boolean responseRead;
   private boolean retriedStale;
   private XnioExecutor.Key timer;
+  private long lastActivityNanos;
 
   ProxyExchange(HttpServerExchange exchange, Route route, String forwardPath, ProxyContext context) {
     this.exchange = exchange;
@@ -79,6 +82,8 @@ final class ProxyExchange {
               return;
             }
             connection = c;
+            lastActivityNanos = System.nanoTime();
+            idleLimit(c);
             send(reused);
           }
 
@@ -116,9 +121,21 @@ final class ProxyExchange {
     });
   }
 
+  /** {@code idle_timeout_ms}: the upstream may stay silent at most this long while we wait on it. */
+  private void idleLimit(ClientConnection c) {
+    try {
+      c.setOption(Options.READ_TIMEOUT, (int) Math.min(Integer.MAX_VALUE, route.idleTimeoutMs()));
+    } catch (IOException | IllegalArgumentException e) {
+      // not every connection type supports it; the whole-exchange timeout still bounds the wait
+    }
+  }
+
   private void sendBody(ClientExchange upstream) {
     StreamSinkChannel sink = upstream.getRequestChannel();
-    ChannelListener<StreamSinkChannel> done = ch -> flushThen(ch, () -> requestSent = true);
+    ChannelListener<StreamSinkChannel> done = ch -> flushThen(ch, () -> {
+      requestSent = true;
+      lastActivityNanos = System.nanoTime();
+    });
     if (exchange.isRequestComplete()) {
       done.handleEvent(sink);
       return;
@@ -216,6 +233,10 @@ final class ProxyExchange {
       acquire();
       return;
     }
+    if (isReadTimeout(e) || idleExpired()) {
+      fail(Failure.UPSTREAM_TIMEOUT, "upstream idle for more than " + route.idleTimeoutMs() + " ms");
+      return;
+    }
     fail(Failure.UPSTREAM_RESET, "upstream reset: " + describe(e));
   }
 
@@ -287,6 +308,22 @@ final class ProxyExchange {
     } catch (IOException e) {
       IoUtils.safeClose(channel);
     }
+  }
+
+  /**
+   * XNIO's read timeout closes the channel, and the client reports only "closed": a failure that comes after at
+   * least the idle limit of silence is that timeout.
+   */
+  private boolean idleExpired() {
+    long idle = route.idleTimeoutMs();
+    return idle > 0 && System.nanoTime() - lastActivityNanos >= TimeUnit.MILLISECONDS.toNanos(idle);
+  }
+
+  private static boolean isReadTimeout(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ReadTimeoutException) return true;
+    }
+    return false;
   }
 
   private static String describe(IOException e) {

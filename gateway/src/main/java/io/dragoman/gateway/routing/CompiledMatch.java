@@ -11,6 +11,9 @@ import java.util.List;
  * (RE2, linear time); header and query values compare case-sensitively, the host case-insensitively.
  */
 final class CompiledMatch {
+  private static final String META = "\\.[]{}()*+?^$|";
+  private static final String QUANTIFIERS = "*+?{";
+
   private final MatchSpec spec;
   private final Pattern pathPattern;
   private final Pattern methodPattern;
@@ -56,9 +59,27 @@ final class CompiledMatch {
     return spec;
   }
 
-  /** True when the prefix index can find this route: a plain, case-sensitive prefix (or exact path). */
-  boolean indexable() {
-    return !spec.prefixRegex() && spec.caseSensitive();
+  /**
+   * A string every path this route matches starts with, for the prefix index; null when there is none to rely on
+   * (case-insensitive paths). For a regex it is the literal text before the first metacharacter.
+   */
+  String indexKey() {
+    if (!spec.caseSensitive()) return null;
+    return spec.prefixRegex() ? literalPrefix(spec.prefix()) : spec.prefix();
+  }
+
+  /**
+   * The literal start of a regex: characters up to the first metacharacter, minus the last one when a quantifier
+   * follows it ({@code /ab*} gives {@code /a}). A regex with {@code |} anywhere gives "" because a top-level
+   * alternation has no common start.
+   */
+  static String literalPrefix(String regex) {
+    if (regex.indexOf('|') >= 0) return "";
+    int start = regex.startsWith("^") ? 1 : 0;
+    int end = start;
+    while (end < regex.length() && META.indexOf(regex.charAt(end)) < 0) end++;
+    if (end < regex.length() && QUANTIFIERS.indexOf(regex.charAt(end)) >= 0 && end > start) end--;
+    return regex.substring(start, end);
   }
 
   boolean matches(RequestView request) {

@@ -10,9 +10,10 @@ import java.util.TreeMap;
 /**
  * Finds the first group, in table order, whose conditions a request meets, without testing every group.
  *
- * <p>Plain case-sensitive prefixes sit in a character trie: walking the request path visits only the groups whose
- * prefix is a prefix of the path. Exact paths sit in a hash map. Regex and case-insensitive prefixes cannot be
- * indexed and are tested in order. Each candidate list is in table order, and a candidate is tested only while its
+ * <p>Case-sensitive prefixes sit in a character trie: walking the request path visits only the groups whose
+ * prefix is a prefix of the path. A regex prefix sits there under its literal start ({@code /svc-[0-9]+/.*} under
+ * {@code /svc-}), which every path it matches begins with. Exact paths sit in a hash map. Case-insensitive prefixes
+ * and regexes without a literal start are tested in order. Each candidate list is in table order, and a candidate is tested only while its
  * position is before the best match found so far, so the answer is exactly a linear scan's.
  */
 final class IndexedRouteMatcher implements RouteMatcher {
@@ -43,12 +44,13 @@ final class IndexedRouteMatcher implements RouteMatcher {
     List<Integer> unindexed = new ArrayList<>();
     for (int i = 0; i < matches.size(); i++) {
       CompiledMatch m = matches.get(i);
-      if (!m.indexable()) {
+      String key = m.indexKey();
+      if (key == null || key.isEmpty()) {
         unindexed.add(i);
-      } else if (m.spec().prefixExact()) {
-        exact.computeIfAbsent(m.spec().prefix(), k -> new ArrayList<>()).add(i);
+      } else if (m.spec().prefixExact() && !m.spec().prefixRegex()) {
+        exact.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
       } else {
-        trie.add(m.spec().prefix(), i);
+        trie.add(key, i);
       }
     }
     Map<String, int[]> exactArrays = new HashMap<>();

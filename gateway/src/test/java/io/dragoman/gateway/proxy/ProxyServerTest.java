@@ -321,6 +321,20 @@ class ProxyServerTest {
   }
 
   @Test
+  void silentUpstreamIs504UTAfterIdleTimeout() throws Exception {
+    ForwardSpec f = new ForwardSpec("/", Optional.empty(), "", false, List.of(), List.of(), List.of(), List.of(),
+        OptionalLong.of(0), OptionalLong.empty(), OptionalLong.of(300), false, List.of(), OptionalLong.empty());
+    routes(Mapping.builder("idle", "/idle/", service("idle.ns", 80)).forward(f).build());
+    upstream.enqueue(new MockResponse.Builder().code(200).headersDelay(10, TimeUnit.SECONDS).build());
+
+    HttpResponse<String> r = get("/idle/");
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(504);
+    assertThat(r.headers().firstValue("x-dragoman-reason")).contains("UT");
+    assertThat(r.body()).isEqualTo("{\"error\": \"upstream idle for more than 300 ms\"}\n");
+  }
+
+  @Test
   void upstreamResetBeforeResponseIs502UR() throws Exception {
     routes(Mapping.builder("reset", "/reset/", service("reset.ns", 80)).build());
     upstream.enqueue(new MockResponse.Builder().onResponseStart(SocketEffect.ShutdownConnection.INSTANCE).build());

@@ -133,7 +133,7 @@ final class Fixtures {
   }
 
   /** A request as route matching sees it. */
-  static final class Request implements RequestView {
+  static class Request implements RequestView {
     String method = "GET";
     final String path;
     String host = "";
