@@ -16,6 +16,9 @@ import io.dragoman.gateway.routing.RouteTable;
 import io.dragoman.gateway.routing.RouteTableBuilder;
 import io.dragoman.gateway.source.ConfigStore;
 import io.dragoman.gateway.source.FileSource;
+import io.dragoman.gateway.source.kubernetes.KubernetesSource;
+import io.dragoman.gateway.source.kubernetes.KubernetesSourceSettings;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -24,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,9 +48,17 @@ public final class Gateway implements AutoCloseable {
   private final ProxyServer proxy;
   private final AdminServer admin;
   private final List<AutoCloseable> sources = new ArrayList<>();
+  private final Supplier<KubernetesClient> kubernetesClient;
+  private KubernetesClient client;
+  private KubernetesSource kubernetes;
   private volatile boolean closed;
 
-  public Gateway(GatewayConfig config, Clock clock, UpstreamResolver resolver) {
+  /**
+   * @param kubernetesClient called once, only with {@code --kubernetes}; tests pass the mock API server's client
+   */
+  public Gateway(
+      GatewayConfig config, Clock clock, UpstreamResolver resolver, Supplier<KubernetesClient> kubernetesClient) {
+    this.kubernetesClient = kubernetesClient;
     this.config = config;
     this.clock = clock;
     this.startedAt = clock.instant();
@@ -75,11 +87,19 @@ public final class Gateway implements AutoCloseable {
         new AdminServer(config.adminAddress(), config.adminPort(), store::table, this::diagInfo, health, metrics);
   }
 
+  public Gateway(GatewayConfig config, Clock clock, UpstreamResolver resolver) {
+    this(config, clock, resolver, KubernetesSource::client);
+  }
+
   public Gateway(GatewayConfig config) {
     this(config, Clock.systemUTC(), new DnsResolver(Duration.ofSeconds(30)));
   }
 
-  /** Starts admin first (so probes answer), then sources, then the public listener; ready once config is live. */
+  /**
+   * Starts admin first (so probes answer), then the sources and the public listener. Files load synchronously;
+   * the cluster is listed in the background (an API server that is down at start must not stop the process:
+   * the gateway stays not ready and keeps retrying). Ready once every source's first complete configuration is live.
+   */
   public void start() throws Exception {
     admin.start();
     List<Path> paths = configPaths();
@@ -89,13 +109,30 @@ public final class Gateway implements AutoCloseable {
       files.start();
       LOG.info("watching configuration in {}", paths);
     }
-    if (config.kubernetes()) {
-      throw new IllegalStateException(
-          "--kubernetes: this build has no Kubernetes source yet; run with --config (see README)");
-    }
     store.flush().get(30, TimeUnit.SECONDS);
     proxy.start();
-    health.markReady();
+    if (!config.kubernetes()) {
+      health.markReady();
+      return;
+    }
+    client = kubernetesClient.get();
+    KubernetesSourceSettings settings =
+        new KubernetesSourceSettings(
+            config.namespace(), config.singleNamespace(), config.labelSelector(), Duration.ZERO);
+    kubernetes = new KubernetesSource(client, settings, store);
+    sources.add(kubernetes);
+    KubernetesSource watched = kubernetes;
+    health.addLivenessCheck("kubernetes-informers", watched::healthy);
+    watched.firstSync().thenRun(() -> {
+      if (!health.draining()) {
+        health.markReady();
+        LOG.info("first complete list of Services is live: ready");
+      }
+    });
+    watched.start();
+    LOG.info("watching Services {} (ambassador_id {})",
+        config.singleNamespace() ? "in namespace " + config.namespace() : "in every namespace",
+        config.ambassadorId());
   }
 
   List<Path> configPaths() {
@@ -141,6 +178,7 @@ public final class Gateway implements AutoCloseable {
     }
     store.close();
     admin.close();
+    if (client != null) client.close();
   }
 
   public int port() {
