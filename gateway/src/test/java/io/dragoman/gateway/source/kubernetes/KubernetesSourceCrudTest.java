@@ -88,7 +88,9 @@ class KubernetesSourceCrudTest {
     assertThat(routes(store.table())).isEmpty();
 
     create(annotated("quote", "shop", mapping("quote", "/quote/", "quote.shop:8080")));
-    await().atMost(Duration.ofSeconds(1))
+    // The first watch event of a cold JVM can take over a second on a busy CI machine; the one-second promise is
+    // checked warm in GatewayKubernetesTest and measured by PropagationBenchmark.
+    await().atMost(Duration.ofSeconds(5))
         .untilAsserted(() -> assertThat(routes(store.table())).containsExactly("shop/quote /quote/ -> quote.shop:8080"));
 
     client.services().inNamespace("shop").withName("quote")
