@@ -1,5 +1,6 @@
 package io.dragoman.gateway.proxy;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.dragoman.gateway.routing.Route;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
@@ -82,12 +83,7 @@ public final class AccessLog {
     sb.append('"').append(name).append("\":");
     if (value == null) return sb.append("null");
     sb.append('"');
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (c == '"' || c == '\\') sb.append('\\').append(c);
-      else if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
-      else sb.append(c);
-    }
+    JsonStringEncoder.getInstance().quoteAsString(value, sb);
     return sb.append('"');
   }
 }

@@ -1,5 +1,6 @@
 package io.dragoman.gateway.proxy;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
@@ -36,23 +37,8 @@ final class ErrorResponses {
 
   static byte[] json(String message) {
     StringBuilder sb = new StringBuilder(message.length() + 16).append("{\"error\": \"");
-    for (int i = 0; i < message.length(); i++) {
-      char c = message.charAt(i);
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        default -> {
-          if (c < 0x20 || c == '<' || c == '>' || c == '&') {
-            sb.append(String.format("\\u%04x", (int) c));
-          } else {
-            sb.append(c);
-          }
-        }
-      }
-    }
+    JsonStringEncoder.getInstance().quoteAsString(message, sb);
     return sb.append("\"}\n").toString().getBytes(StandardCharsets.UTF_8);
   }
+
 }

@@ -109,12 +109,12 @@ class GatewayAppTest {
     assertThat(diag.get("sources").get(0).get("key").asText()).isEqualTo("svc.yaml");
 
     get(gateway.port(), "/nowhere");
-    String metrics = get(gateway.adminPort(), "/metrics").body();
-    assertThat(metrics)
+    // A request is counted when its exchange completes, which may be just after the client has read the answer.
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(get(gateway.adminPort(), "/metrics").body())
         .contains("dragoman_requests_total{code=\"200\",mapping=\"svc\",method=\"GET\",namespace=\"default\"} 1.0")
         .contains("dragoman_requests_total{code=\"404\",mapping=\"\",method=\"GET\",namespace=\"\"} 1.0")
         .contains("dragoman_routes 2.0")
-        .contains("dragoman_config_errors 0.0");
+        .contains("dragoman_config_errors 0.0"));
   }
 
   @Test
@@ -128,8 +128,8 @@ class GatewayAppTest {
 
     assertThat(get(gateway.port(), "/dead/").statusCode()).isEqualTo(503);
 
-    assertThat(get(gateway.adminPort(), "/metrics").body())
-        .contains("dragoman_upstream_failures_total{mapping=\"dead\",namespace=\"default\",reason=\"UF\"} 1.0");
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(get(gateway.adminPort(), "/metrics").body())
+        .contains("dragoman_upstream_failures_total{mapping=\"dead\",namespace=\"default\",reason=\"UF\"} 1.0"));
   }
 
   @Test
