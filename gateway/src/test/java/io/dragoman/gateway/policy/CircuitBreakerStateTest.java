@@ -133,10 +133,16 @@ class CircuitBreakerStateTest {
     assertLimitHolds(s::tryOpenConnection, s::connectionClosed, s::openConnections, 5);
   }
 
-  /** 8 threads start and end as fast as they can; each holder counts itself in, so overshoot would show. */
+  @Test
+  void manyThreadsNeverShareASingleSlot() throws Exception {
+    CircuitBreakerState s = new CircuitBreakerState(new CircuitBreaker(1, 1, 1, 1));
+    assertLimitHolds(s::tryStartPending, s::endPending, s::pendingRequests, 1);
+  }
+
+  /** 16 threads start and end as fast as they can; each holder counts itself in, so overshoot would show. */
   private static void assertLimitHolds(
       BooleanSupplier start, Runnable end, java.util.function.IntSupplier count, int limit) throws Exception {
-    int threads = 8;
+    int threads = 16;
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       CountDownLatch go = new CountDownLatch(1);

@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.Timeout.ThreadMode;
 
 class RateLimiterTest {
   private static final long SECOND = 1_000_000_000L;
@@ -93,6 +95,8 @@ class RateLimiterTest {
   }
 
   @Test
+  // A sweep that frees nothing would spin: fail instead of hanging the build.
+  @Timeout(value = 60, threadMode = ThreadMode.SEPARATE_THREAD)
   void theTableNeverHoldsMoreThanMaxKeysUnderAFloodOfDistinctKeys() {
     RateLimiter l = limiter(1, 1, 1000);
     int maxSeen = 0;
@@ -169,6 +173,8 @@ class RateLimiterTest {
   }
 
   @Test
+  // A sweep that frees nothing would spin: fail instead of hanging the build.
+  @Timeout(value = 60, threadMode = ThreadMode.SEPARATE_THREAD)
   void concurrentDistinctKeysStayWithinMaxKeys() throws Exception {
     RateLimiter l = limiter(1, 1, 64);
     int threads = 8;
