@@ -11,11 +11,12 @@ import java.util.function.LongSupplier;
  * Token buckets for one route's {@link LocalRateLimit}, one per key, safe to call from many I/O threads.
  *
  * <p>A bucket is locked only by the requests of its own key, so different clients never wait on each other. Memory is
- * bounded: at most {@code maxKeys} buckets exist. When a new key needs room, one thread sweeps: first it drops buckets
- * that have refilled completely (a full bucket decides exactly like no bucket, so nothing is lost), then, if the
- * table is still too full, the least recently used ones. A sweep frees a quarter of the table, so its cost is shared
- * by many new keys. Evicting a busy bucket only ever gives its key a fresh, full bucket: under a flood of distinct
- * keys the limiter errs towards allowing, never towards refusing a client that stayed within its limit.
+ * bounded: at most {@code maxKeys} buckets exist. When a new key needs room, one thread sweeps (other new keys wait
+ * for it; known keys never do): first it drops buckets that have refilled completely (a full bucket decides exactly
+ * like no bucket, so nothing is lost), then, if the table is still too full, the least recently refilled ones. A
+ * sweep frees a quarter of the table, so its cost is shared by many new keys. Evicting a busy bucket only ever gives
+ * its key a fresh, full bucket (as does a request that raced with the eviction of its bucket): under a flood of
+ * distinct keys the limiter errs towards allowing, never towards refusing a client that stayed within its limit.
  */
 public final class RateLimiter {
   private final LocalRateLimit limit;
@@ -68,10 +69,7 @@ public final class RateLimiter {
   private Bucket bucket(String key, long now) {
     Bucket b = buckets.get(key);
     if (b != null) return b;
-    while (!reserveSlot()) {
-      evict(now);
-      Thread.onSpinWait();
-    }
+    while (!reserveSlot()) evict(now);
     Bucket fresh = new Bucket(limit.burst(), now);
     Bucket raced = buckets.putIfAbsent(key, fresh);
     if (raced == null) return fresh;
@@ -86,12 +84,15 @@ public final class RateLimiter {
     return false;
   }
 
-  /** Frees at least a quarter of the table (at least one slot); one thread at a time, the others retry. */
+  /**
+   * Frees a quarter of the table (at least one slot). One thread sweeps; others that need room wait for it (parked,
+   * not spinning, so a flood of new keys does not burn the I/O threads) and then find the room it made.
+   */
   private void evict(long now) {
-    if (!sweep.tryLock()) return;
+    sweep.lock();
     try {
+      if (slots.get() < maxKeys) return;
       int target = maxKeys - Math.max(1, maxKeys / 4);
-      if (slots.get() <= target) return;
       buckets.forEach((k, b) -> {
         if (b.isFull(now) && buckets.remove(k, b)) slots.decrementAndGet();
       });
