@@ -14,7 +14,8 @@ final class PolicyReader {
   static final Set<String> KEYS =
       Set.of(
           "weight", "shadow", "cors", "retry_policy", "circuit_breakers", "host_redirect", "path_redirect",
-          "prefix_redirect", "redirect_response_code");
+          "prefix_redirect", "redirect_response_code", "local_rate_limit");
+  private static final Set<String> RATE_KEYS = Set.of("requests_per_second", "burst", "key", "header");
   static final Set<String> RETRY_ON =
       Set.of("5xx", "gateway-error", "connect-failure", "retriable-4xx", "refused-stream", "reset");
   private static final Set<String> RETRY_KEYS = Set.of("retry_on", "num_retries", "per_try_timeout");
@@ -34,7 +35,50 @@ final class PolicyReader {
         CorsReader.read(f, "cors"),
         retryPolicy(f),
         circuitBreakers(f),
-        redirect(f, serviceRaw));
+        redirect(f, serviceRaw),
+        localRateLimit(f));
+  }
+
+  /**
+   * {@code local_rate_limit: {requests_per_second, burst, key: client_address | header | route, header}}: token
+   * buckets enforced by each replica on its own (global limits need a shared rate-limit service).
+   */
+  private static Optional<LocalRateLimit> localRateLimit(Fields f) {
+    Optional<Fields> block =
+        f.block("local_rate_limit", "a map with requests_per_second, burst, key, header");
+    if (block.isEmpty()) return Optional.empty();
+    Fields r = block.get();
+    r.rejectUnknown(RATE_KEYS, Set.of());
+    int before = r.problems().size();
+    Object rps = r.raw("requests_per_second");
+    double perSecond = 0;
+    if (rps instanceof Number n && n.doubleValue() > 0 && Double.isFinite(n.doubleValue())) {
+      perSecond = n.doubleValue();
+    } else if (rps == null) {
+      r.problems().missing(r.field("requests_per_second"), "a number of requests per second > 0");
+    } else {
+      r.problems().invalid(r.field("requests_per_second"), rps, "a number of requests per second > 0");
+    }
+    long burst = r.integer("burst", 1, 1_000_000, "an integer >= 1").orElse(Math.max(1, (long) Math.ceil(perSecond)));
+    String keyText = r.string("key", "client_address, header or route").orElse("client_address");
+    LocalRateLimit.Key key =
+        switch (keyText) {
+          case "client_address" -> LocalRateLimit.Key.CLIENT_ADDRESS;
+          case "header" -> LocalRateLimit.Key.HEADER;
+          case "route" -> LocalRateLimit.Key.ROUTE;
+          default -> {
+            r.problems().invalid(r.field("key"), keyText, "client_address, header or route");
+            yield LocalRateLimit.Key.CLIENT_ADDRESS;
+          }
+        };
+    String header = r.string("header", "a header name").orElse("");
+    if (key == LocalRateLimit.Key.HEADER && header.isBlank()) {
+      r.problems().missing(r.field("header"), "a header name (key: header)");
+    } else if (key != LocalRateLimit.Key.HEADER && !header.isEmpty()) {
+      r.problems().invalid(r.field("header"), header, "only with key: header");
+    }
+    if (r.problems().size() != before) return Optional.empty();
+    return Optional.of(new LocalRateLimit(perSecond, (int) burst, key, header.toLowerCase(java.util.Locale.ROOT)));
   }
 
   private static Optional<RetryPolicy> retryPolicy(Fields f) {

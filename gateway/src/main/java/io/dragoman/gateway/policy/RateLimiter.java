@@ -1,5 +1,6 @@
 package io.dragoman.gateway.policy;
 
+import io.dragoman.gateway.mapping.LocalRateLimit;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

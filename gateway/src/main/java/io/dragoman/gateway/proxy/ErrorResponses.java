@@ -17,6 +17,12 @@ final class ErrorResponses {
   private ErrorResponses() {}
 
   static void send(HttpServerExchange exchange, Failure failure, String message) {
+    send(exchange, failure, message, null, null);
+  }
+
+  /** With one more header, set after the reset (e.g. Retry-After on 429). */
+  static void send(
+      HttpServerExchange exchange, Failure failure, String message, HttpString header, String value) {
     exchange.putAttachment(ProxyAttachments.FAILURE, failure);
     if (exchange.isResponseStarted()) {
       // Too late for a status: the client sees the stream cut, which is the honest answer.
@@ -27,6 +33,7 @@ final class ErrorResponses {
     exchange.setStatusCode(failure.status());
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
     exchange.getResponseHeaders().put(REASON, failure.reason());
+    if (header != null) exchange.getResponseHeaders().put(header, value);
     if (failure == Failure.BAD_REQUEST) {
       exchange.setPersistent(false);
     }

@@ -16,10 +16,12 @@ import java.util.function.Supplier;
  * canary member, relay. Runs on the I/O thread and never blocks.
  */
 final class GatewayHandler implements HttpHandler {
+
   private final Supplier<RouteTable> table;
   private final ProxyContext context;
   private final long defaultMaxBody;
   private final AccessLog accessLog;
+  private final RoutePolicies policies = new RoutePolicies(System::nanoTime, 100_000);
 
   GatewayHandler(Supplier<RouteTable> table, ProxyContext context, long defaultMaxBody, AccessLog accessLog) {
     this.table = table;
@@ -47,13 +49,20 @@ final class GatewayHandler implements HttpHandler {
     }
     exchange.putAttachment(ProxyAttachments.PATH, path);
 
-    RouteGroup group = table.get().match(new ExchangeRequestView(exchange, path));
+    RouteTable current = table.get();
+    RouteGroup group = current.match(new ExchangeRequestView(exchange, path));
     if (group == null) {
       ErrorResponses.send(exchange, Failure.NO_ROUTE, "no route for " + exchange.getRequestMethod() + " " + path);
       return;
     }
     Route route = group.pick(ThreadLocalRandom.current().nextDouble());
     exchange.putAttachment(ProxyAttachments.ROUTE, route);
+    if (route.mapping().policies().redirect().isPresent()) {
+      PolicyAnswers.redirect(exchange, route, path);
+      return;
+    }
+    RoutePolicies.Extras extras = policies.of(current, route);
+    if (extras != RoutePolicies.Extras.NONE && PolicyAnswers.answered(exchange, extras)) return;
 
     long maxBody = route.mapping().forward().maxRequestBodyBytes().orElse(defaultMaxBody);
     exchange.setMaxEntitySize(maxBody);

@@ -3,7 +3,8 @@ package io.dragoman.gateway.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dragoman.gateway.policy.LocalRateLimit.Key;
+import io.dragoman.gateway.mapping.LocalRateLimit;
+import io.dragoman.gateway.mapping.LocalRateLimit.Key;
 import org.junit.jupiter.api.Test;
 
 class LocalRateLimitTest {
@@ -12,35 +13,35 @@ class LocalRateLimitTest {
   void negativeRateIsRefusedWithTheFieldNamed() {
     assertThatThrownBy(() -> new LocalRateLimit(-1, 1, Key.ROUTE, ""))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("rate_limit.rps: -1 (expected: > 0)");
+        .hasMessage("local_rate_limit.requests_per_second: -1 (expected: > 0)");
   }
 
   @Test
   void zeroAndNaNRatesAreRefused() {
-    assertThatThrownBy(() -> new LocalRateLimit(0, 1, Key.ROUTE, "")).hasMessage("rate_limit.rps: 0 (expected: > 0)");
+    assertThatThrownBy(() -> new LocalRateLimit(0, 1, Key.ROUTE, "")).hasMessage("local_rate_limit.requests_per_second: 0 (expected: > 0)");
     assertThatThrownBy(() -> new LocalRateLimit(Double.NaN, 1, Key.ROUTE, ""))
-        .hasMessage("rate_limit.rps: NaN (expected: > 0)");
+        .hasMessage("local_rate_limit.requests_per_second: NaN (expected: > 0)");
     assertThatThrownBy(() -> new LocalRateLimit(Double.POSITIVE_INFINITY, 1, Key.ROUTE, ""))
-        .hasMessage("rate_limit.rps: Infinity (expected: > 0)");
+        .hasMessage("local_rate_limit.requests_per_second: Infinity (expected: > 0)");
   }
 
   @Test
   void fractionalRatesAreShownAsWritten() {
     assertThatThrownBy(() -> new LocalRateLimit(-0.5, 1, Key.ROUTE, ""))
-        .hasMessage("rate_limit.rps: -0.5 (expected: > 0)");
+        .hasMessage("local_rate_limit.requests_per_second: -0.5 (expected: > 0)");
     assertThat(new LocalRateLimit(0.5, 1, Key.ROUTE, "").requestsPerSecond()).isEqualTo(0.5);
   }
 
   @Test
   void burstMustBeAtLeastOne() {
     assertThatThrownBy(() -> new LocalRateLimit(1, 0, Key.ROUTE, ""))
-        .hasMessage("rate_limit.burst: 0 (expected: >= 1)");
+        .hasMessage("local_rate_limit.burst: 0 (expected: >= 1)");
   }
 
   @Test
   void headerKeyNeedsAHeaderName() {
     assertThatThrownBy(() -> new LocalRateLimit(1, 1, Key.HEADER, " "))
-        .hasMessage("rate_limit.header: \" \" (expected: a header name)");
+        .hasMessage("local_rate_limit.header: \" \" (expected: a header name)");
   }
 
   @Test

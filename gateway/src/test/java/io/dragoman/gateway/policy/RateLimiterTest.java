@@ -3,7 +3,8 @@ package io.dragoman.gateway.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dragoman.gateway.policy.LocalRateLimit.Key;
+import io.dragoman.gateway.mapping.LocalRateLimit;
+import io.dragoman.gateway.mapping.LocalRateLimit.Key;
 import io.dragoman.gateway.policy.RateLimiter.Decision;
 import java.util.ArrayList;
 import java.util.List;

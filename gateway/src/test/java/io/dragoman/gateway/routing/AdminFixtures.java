@@ -68,7 +68,7 @@ public final class AdminFixtures {
         mapping("mnist-shadow", 3, mnist, new ServiceRef("mnist-shadow:9000", false, "mnist-shadow.kubeflow", 9000), -1)
             .toBuilder()
             .policies(new PolicySpec(OptionalInt.empty(), true, Optional.empty(), Optional.empty(), List.of(),
-                Optional.empty()))
+                Optional.empty(), Optional.empty()))
             .build();
     RouteGroup canaryGroup =
         new RouteGroup(mnist, List.of(route(main, 90), route(canary, 10)), List.of(route(shadow, 0)), false);
@@ -92,7 +92,7 @@ public final class AdminFixtures {
             .objectId("api.default.1")
             .forward(forward)
             .policies(new PolicySpec(OptionalInt.empty(), false, Optional.of(cors), Optional.empty(), List.of(),
-                Optional.empty()))
+                Optional.empty(), Optional.empty()))
             .informational(Map.of("docs", Map.of("path", "/openapi.json")))
             .build();
     RouteGroup apiGroup = new RouteGroup(api, List.of(route(apiMapping, 100)), List.of(), false);
@@ -137,7 +137,7 @@ public final class AdminFixtures {
         .source("mnist.kubeflow")
         .objectId("mnist.kubeflow." + index)
         .policies(new PolicySpec(weight < 0 ? OptionalInt.empty() : OptionalInt.of(weight), false, Optional.empty(),
-            Optional.empty(), List.of(), Optional.empty()))
+            Optional.empty(), List.of(), Optional.empty(), Optional.empty()))
         .build();
   }
 }

@@ -53,7 +53,7 @@ final class Fixtures {
         Optional.empty(),
         Optional.empty(),
         List.of(),
-        Optional.empty());
+        Optional.empty(), Optional.empty());
   }
 
   static ForwardSpec rewrite(String rewrite) {

@@ -93,7 +93,7 @@ class RouteTableBuilderTest {
         .forward(forward(OptionalLong.of(0), OptionalLong.of(100), OptionalLong.of(5),
             List.of(new HeaderValue("X-GW", "mapping", true)), List.of(new HeaderValue("X-Own", "mapping", false))))
         .policies(new PolicySpec(OptionalInt.empty(), false, Optional.of(cors("https://mapping.io")),
-            Optional.empty(), List.of(), Optional.empty()))
+            Optional.empty(), List.of(), Optional.empty(), Optional.empty()))
         .build();
     RouteTable table = builder.build(List.of(source("mod", List.of(m)), source("s", a)), RouteTable.empty());
     Route r = route(table, "a");

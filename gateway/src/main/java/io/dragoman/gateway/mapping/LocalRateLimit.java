@@ -1,4 +1,4 @@
-package io.dragoman.gateway.policy;
+package io.dragoman.gateway.mapping;
 
 import java.util.Objects;
 
@@ -22,15 +22,15 @@ public record LocalRateLimit(double requestsPerSecond, int burst, Key key, Strin
 
   public LocalRateLimit {
     if (!(requestsPerSecond > 0) || Double.isInfinite(requestsPerSecond)) {
-      throw new IllegalArgumentException("rate_limit.rps: " + number(requestsPerSecond) + " (expected: > 0)");
+      throw new IllegalArgumentException("local_rate_limit.requests_per_second: " + number(requestsPerSecond) + " (expected: > 0)");
     }
     if (burst < 1) {
-      throw new IllegalArgumentException("rate_limit.burst: " + burst + " (expected: >= 1)");
+      throw new IllegalArgumentException("local_rate_limit.burst: " + burst + " (expected: >= 1)");
     }
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(headerName, "headerName");
     if (key == Key.HEADER && headerName.isBlank()) {
-      throw new IllegalArgumentException("rate_limit.header: \"" + headerName + "\" (expected: a header name)");
+      throw new IllegalArgumentException("local_rate_limit.header: \"" + headerName + "\" (expected: a header name)");
     }
   }
 
