@@ -5,7 +5,6 @@ import io.dragoman.gateway.routing.RouteGroup;
 import io.dragoman.gateway.routing.RouteTable;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.util.HeaderValues;
 import io.undertow.util.SameThreadExecutor;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -41,7 +40,7 @@ final class GatewayHandler implements HttpHandler {
 
     String path;
     try {
-      rejectUnderscoreHeaders(exchange);
+      RequestGuard.check(exchange);
       path = PathNormalizer.normalize(rawPath(exchange));
     } catch (BadRequestException e) {
       ErrorResponses.send(exchange, Failure.BAD_REQUEST, e.getMessage());
@@ -101,16 +100,6 @@ final class GatewayHandler implements HttpHandler {
       return slash < 0 ? "/" : uri.substring(slash);
     }
     return uri;
-  }
-
-  /** Some upstreams fold {@code _} into {@code -}, so {@code X_User} could smuggle past a check on {@code X-User}. */
-  private static void rejectUnderscoreHeaders(HttpServerExchange exchange) throws BadRequestException {
-    for (HeaderValues values : exchange.getRequestHeaders()) {
-      String name = values.getHeaderName().toString();
-      if (name.indexOf('_') >= 0) {
-        throw new BadRequestException("header names with underscores are refused: " + name);
-      }
-    }
   }
 
   private static String requestId() {
