@@ -63,7 +63,7 @@ public final class Gateway implements AutoCloseable {
     this.clock = clock;
     this.startedAt = clock.instant();
     MappingParser parser = new MappingParser(ParserSettings.DEFAULTS.withAmbassadorId(config.ambassadorId()));
-    this.store = new ConfigStore(parser, new RouteTableBuilder(clock), clock);
+    this.store = new ConfigStore(parser, new RouteTableBuilder(clock, config.upstreamPolicy()), clock);
     store.addListener(new ConfigStore.Listener() {
       @Override
       public void swapped(RouteTable table, Duration sinceFirstPendingChange) {
@@ -80,6 +80,7 @@ public final class Gateway implements AutoCloseable {
     });
     ProxySettings proxySettings =
         ProxySettings.defaults(config.port())
+            .withBindAddress(config.address())
             .withAccessLog(config.accessLog())
             .withTrustedProxies(TrustedProxies.parse(config.trustedProxies()));
     this.proxy = new ProxyServer(proxySettings, store::table, resolver, metricsListener(metrics));

@@ -1,6 +1,7 @@
 package io.dragoman.gateway.app;
 
 import io.dragoman.gateway.proxy.AccessLog;
+import io.dragoman.gateway.routing.UpstreamPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,6 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The gateway's settings from flags and environment variables: a flag wins over the environment, the environment
@@ -29,7 +32,9 @@ public record GatewayConfig(
     List<String> trustedProxies,
     Duration drainDelay,
     Duration drainTimeout,
-    boolean help) {
+    boolean help,
+    String address,
+    UpstreamPolicy upstreamPolicy) {
 
   static final Path SERVICE_ACCOUNT = Path.of("/var/run/secrets/kubernetes.io/serviceaccount");
 
@@ -40,6 +45,8 @@ public record GatewayConfig(
     Objects.requireNonNull(ambassadorId, "ambassadorId");
     Objects.requireNonNull(adminAddress, "adminAddress");
     trustedProxies = List.copyOf(trustedProxies);
+    Objects.requireNonNull(address, "address");
+    Objects.requireNonNull(upstreamPolicy, "upstreamPolicy");
   }
 
   static final String USAGE =
@@ -59,6 +66,14 @@ public record GatewayConfig(
         --access-log FORMAT     text, json or off (env DRAGOMAN_ACCESS_LOG; default text)
         --trusted-proxies LIST  CIDRs allowed to set X-Forwarded-* (env DRAGOMAN_TRUSTED_PROXIES; default: none)
         --drain-seconds N       on SIGTERM, keep serving N s while endpoints converge (env DRAGOMAN_DRAIN_SECONDS; 5)
+        --address A             public listener bind address (env DRAGOMAN_ADDRESS; default 0.0.0.0)
+        --allowed-upstream-namespaces LIST
+                                Mappings may only target services in these namespaces
+                                (env DRAGOMAN_ALLOWED_UPSTREAM_NAMESPACES, comma-separated; default: any)
+        --prefix-ownership      a match claimed by one namespace is refused to others
+                                (env DRAGOMAN_PREFIX_OWNERSHIP=true)
+        --allow-link-local-upstreams
+                                allow link-local and cloud metadata upstreams (env DRAGOMAN_ALLOW_LINK_LOCAL_UPSTREAMS=true)
         --help                  this text
 
       With no --config and no cluster, the gateway serves examples/local from the working directory.
@@ -80,6 +95,10 @@ public record GatewayConfig(
     String trusted = null;
     Integer drain = null;
     boolean help = false;
+    String address = null;
+    String allowedNamespaces = null;
+    Boolean ownership = null;
+    Boolean linkLocal = null;
 
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
@@ -103,6 +122,10 @@ public record GatewayConfig(
         case "--access-log" -> accessLog = value != null ? value : next(args, ++i, arg);
         case "--trusted-proxies" -> trusted = value != null ? value : next(args, ++i, arg);
         case "--drain-seconds" -> drain = nonNegative(arg, value != null ? value : next(args, ++i, arg));
+        case "--address" -> address = value != null ? value : next(args, ++i, arg);
+        case "--allowed-upstream-namespaces" -> allowedNamespaces = value != null ? value : next(args, ++i, arg);
+        case "--prefix-ownership" -> ownership = value == null || Boolean.parseBoolean(value);
+        case "--allow-link-local-upstreams" -> linkLocal = value == null || Boolean.parseBoolean(value);
         default -> throw new IllegalArgumentException("unknown option " + args[i] + " (see --help)");
       }
     }
@@ -126,6 +149,13 @@ public record GatewayConfig(
     if (trusted == null) trusted = envOr(env, "DRAGOMAN_TRUSTED_PROXIES", "");
     if (drain == null) drain = nonNegative("DRAGOMAN_DRAIN_SECONDS", envOr(env, "DRAGOMAN_DRAIN_SECONDS", "5"));
 
+    if (address == null) address = envOr(env, "DRAGOMAN_ADDRESS", "0.0.0.0");
+    if (allowedNamespaces == null) allowedNamespaces = envOr(env, "DRAGOMAN_ALLOWED_UPSTREAM_NAMESPACES", "");
+    if (ownership == null) ownership = Boolean.parseBoolean(envOr(env, "DRAGOMAN_PREFIX_OWNERSHIP", "false"));
+    if (linkLocal == null) linkLocal = Boolean.parseBoolean(envOr(env, "DRAGOMAN_ALLOW_LINK_LOCAL_UPSTREAMS", "false"));
+    Set<String> namespaces = new TreeSet<>();
+    for (String n : allowedNamespaces.split(",")) if (!n.isBlank()) namespaces.add(n.trim());
+
     if (selector != null && !selector.matches("[^=,\\s]+=[^=,\\s]*")) {
       throw new IllegalArgumentException("--label-selector: \"" + selector + "\" (expected: key=value)");
     }
@@ -146,7 +176,9 @@ public record GatewayConfig(
         trustedList,
         Duration.ofSeconds(drain),
         Duration.ofSeconds(30),
-        help);
+        help,
+        address,
+        new UpstreamPolicy(linkLocal, false, namespaces, ownership));
   }
 
   private static AccessLog.Format accessLogFormat(String s) {

@@ -55,6 +55,12 @@ public record ProxySettings(
         accessLog);
   }
 
+  public ProxySettings withBindAddress(String address) {
+    return new ProxySettings(address, port, ioThreads, maxHeaderBytes, maxHeaders, requestHeadTimeoutMs,
+        idleConnectionTimeoutMs, maxRequestBodyBytes, upstreamIdleTimeoutMs, maxIdlePerUpstream, trustedProxies,
+        accessLog);
+  }
+
   public ProxySettings withAccessLog(AccessLog.Format f) {
     return new ProxySettings(bindAddress, port, ioThreads, maxHeaderBytes, maxHeaders, requestHeadTimeoutMs,
         idleConnectionTimeoutMs, maxRequestBodyBytes, upstreamIdleTimeoutMs, maxIdlePerUpstream, trustedProxies, f);

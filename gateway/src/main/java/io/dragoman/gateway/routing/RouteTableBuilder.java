@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Compiles parsed sources into a {@link RouteTable}: name uniqueness per namespace and kind (by source key order),
@@ -40,9 +41,15 @@ public final class RouteTableBuilder {
   private static final String MODULE_NAME = "ambassador";
 
   private final Clock clock;
+  private final UpstreamPolicy policy;
 
   public RouteTableBuilder(Clock clock) {
+    this(clock, UpstreamPolicy.DEFAULTS);
+  }
+
+  public RouteTableBuilder(Clock clock, UpstreamPolicy policy) {
     this.clock = clock;
+    this.policy = policy;
   }
 
   /**
@@ -60,12 +67,13 @@ public final class RouteTableBuilder {
       skipped.addAll(s.skipped());
     }
     ModuleConfig module = effectiveModule(sorted, errors);
-    List<Mapping> mappings = uniqueMappings(sorted, errors);
+    List<Mapping> mappings = allowedUpstreams(uniqueMappings(sorted, errors), errors);
 
     Map<MatchSpec, CompiledMatch> compiled = new HashMap<>();
     Map<MatchSpec, List<CanaryGroups.Candidate>> bySpec = compile(mappings, compiled, errors);
     Map<MatchSpec, RouteGroup> before = new HashMap<>();
     for (RouteGroup g : previous.groups()) before.put(g.match(), g);
+    if (policy.prefixOwnership()) PrefixOwnership.enforce(bySpec, before, errors);
 
     CanaryGroups assembler = new CanaryGroups(new RouteDefaults(module), errors);
     List<RouteGroup> groups = new ArrayList<>();
@@ -85,6 +93,19 @@ public final class RouteTableBuilder {
         previous.generation() + 1,
         clock.instant(),
         IndexedRouteMatcher.of(groups, matches));
+  }
+
+  private List<Mapping> allowedUpstreams(List<Mapping> mappings, List<ConfigError> errors) {
+    List<Mapping> out = new ArrayList<>(mappings.size());
+    for (Mapping m : mappings) {
+      Optional<String> refusal = policy.refusal(m);
+      if (refusal.isPresent()) {
+        errors.add(CanaryGroups.error(m, "service", "service: " + refusal.get()));
+      } else {
+        out.add(m);
+      }
+    }
+    return out;
   }
 
   private static ModuleConfig effectiveModule(List<ParsedSource> sorted, List<ConfigError> errors) {

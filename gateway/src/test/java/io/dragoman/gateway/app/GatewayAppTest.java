@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dragoman.gateway.proxy.AccessLog;
+import io.dragoman.gateway.routing.UpstreamPolicy;
 import io.dragoman.gateway.proxy.DnsResolver;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -69,7 +70,7 @@ class GatewayAppTest {
 
   private void start() throws Exception {
     GatewayConfig config = new GatewayConfig(List.of(dir), false, "default", false, Optional.empty(), "default", 0, 0,
-        "127.0.0.1", AccessLog.Format.OFF, List.of(), Duration.ZERO, Duration.ofSeconds(5), false);
+        "127.0.0.1", AccessLog.Format.OFF, List.of(), Duration.ZERO, Duration.ofSeconds(5), false, "127.0.0.1", UpstreamPolicy.DEFAULTS);
     gateway = new Gateway(config, Clock.systemUTC(), new DnsResolver(Duration.ofSeconds(30)));
     gateway.start();
   }

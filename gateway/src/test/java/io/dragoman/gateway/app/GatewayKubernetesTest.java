@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dragoman.gateway.proxy.AccessLog;
+import io.dragoman.gateway.routing.UpstreamPolicy;
 import io.dragoman.gateway.proxy.LoopbackResolver;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -61,7 +62,7 @@ class GatewayKubernetesTest {
 
   private void startGateway(boolean singleNamespace, String ambassadorId) throws Exception {
     GatewayConfig config = new GatewayConfig(List.of(), true, "default", singleNamespace, Optional.empty(),
-        ambassadorId, 0, 0, "127.0.0.1", AccessLog.Format.OFF, List.of(), Duration.ZERO, Duration.ofSeconds(5), false);
+        ambassadorId, 0, 0, "127.0.0.1", AccessLog.Format.OFF, List.of(), Duration.ZERO, Duration.ofSeconds(5), false, "127.0.0.1", UpstreamPolicy.DEFAULTS);
     gateway = new Gateway(config, Clock.systemUTC(), resolver, () -> client);
     gateway.start();
     await().atMost(Duration.ofSeconds(10)).until(() -> gateway.health().ready());

@@ -3,6 +3,7 @@ package io.dragoman.gateway.bench;
 import io.dragoman.gateway.app.Gateway;
 import io.dragoman.gateway.app.GatewayConfig;
 import io.dragoman.gateway.proxy.AccessLog;
+import io.dragoman.gateway.routing.UpstreamPolicy;
 import io.dragoman.gateway.proxy.UpstreamResolver;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -74,7 +75,7 @@ class PropagationBenchmark {
 
     long heapBefore = usedHeapAfterGc();
     GatewayConfig config = new GatewayConfig(List.of(), true, "default", false, Optional.empty(), "default", 0, 0,
-        "127.0.0.1", AccessLog.Format.OFF, List.of(), Duration.ZERO, Duration.ofSeconds(5), false);
+        "127.0.0.1", AccessLog.Format.OFF, List.of(), Duration.ZERO, Duration.ofSeconds(5), false, "127.0.0.1", UpstreamPolicy.DEFAULTS);
     long t0 = System.nanoTime();
     Gateway gateway = new Gateway(config, Clock.systemUTC(), everythingToUpstream, () -> client);
     gateway.start();
