@@ -262,8 +262,7 @@ final class ProxyExchange {
     }
     ClientResponse response = upstream.getResponse();
     if (mayRetry(retry != null && retry.retryOnStatus(response.getResponseCode()))) {
-      IoUtils.safeClose(connection); // its body is unread: not reusable
-      connection = null;
+      dropConnection(); // its body is unread: not reusable
       retryLater();
       return;
     }
@@ -327,8 +326,7 @@ final class ProxyExchange {
       abortBoth();
       return;
     }
-    IoUtils.safeClose(connection);
-    connection = null;
+    dropConnection();
     if (reused && !bodyStarted && !retriedStale) {
       // A pooled keep-alive connection the upstream had already closed: nothing reached it, so try a fresh one.
       retriedStale = true;
@@ -349,8 +347,7 @@ final class ProxyExchange {
   private void tryTimedOut(int id) {
     tryTimer = null;
     if (answered || id != tryId) return;
-    IoUtils.safeClose(connection);
-    connection = null;
+    dropConnection();
     if (mayRetry(retry.retryOnPerTryTimeout())) {
       retryLater();
       return;
@@ -416,19 +413,25 @@ final class ProxyExchange {
     if (answered) return;
     answered = true;
     cancelTryTimer();
-    if (connection != null) {
-      IoUtils.safeClose(connection); // mid-exchange: never reusable
-      connection = null;
-    }
+    dropConnection(); // mid-exchange: never reusable
     context.listener().upstreamFailure(route.mapping().name(), route.mapping().namespace(), failure.reason());
     ErrorResponses.send(exchange, failure, message);
   }
 
   private void abortBoth() {
     answered = true;
-    IoUtils.safeClose(connection);
-    connection = null;
+    dropConnection();
     IoUtils.safeClose(exchange.getConnection());
+  }
+
+  /**
+   * Closes the current try's connection. The field is cleared first: closing an HTTP/2 connection fails its
+   * streams at once, which calls back into this exchange.
+   */
+  private void dropConnection() {
+    ClientConnection c = connection;
+    connection = null;
+    IoUtils.safeClose(c);
   }
 
   /** The client's exchange is over: give the connection back only if it finished a whole, clean exchange. */

@@ -50,8 +50,9 @@ final class UpstreamHeaders {
     if (grpc && asksForTrailers(in.getFirst(Headers.TE))) {
       out.put(Headers.TE, "trailers"); // gRPC servers check that the path keeps trailers
     }
-    // HTTP/2 frames its own bodies: a Transfer-Encoding there is a protocol error.
-    if (!grpc && !exchange.isRequestComplete() && !out.contains(Headers.CONTENT_LENGTH)) {
+    // A body of unknown length. Over HTTP/2 too: Undertow's HTTP/2 client takes the header as "a body follows"
+    // (without it, it ends the stream with the head) and does not send it on.
+    if (!exchange.isRequestComplete() && !out.contains(Headers.CONTENT_LENGTH)) {
       out.put(Headers.TRANSFER_ENCODING, Headers.CHUNKED.toString());
     }
   }
