@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 import org.xnio.ChannelExceptionHandler;
 import org.xnio.ChannelListener;
 import org.xnio.ChannelListeners;
@@ -337,6 +338,18 @@ final class ProxyExchange {
       fail(Failure.UPSTREAM_TIMEOUT, "upstream idle for more than " + route.idleTimeoutMs() + " ms");
       return;
     }
+    if (!reused && route.mapping().service().tls()) {
+      // XNIO handshakes on first use and reports a refused certificate (untrusted, or for another host) only as
+      // a closed channel: a new TLS connection that breaks before any answer is counted as a connect failure.
+      if (mayRetry(retry != null && retry.retryOnConnectFailure())) {
+        retryLater();
+        return;
+      }
+      SSLException tls = tlsFailure(e);
+      fail(Failure.UPSTREAM_CONNECT, "upstream TLS connection failed (handshake or certificate verification): "
+          + describe(tls == null ? e : tls));
+      return;
+    }
     if (mayRetry(retry != null && retry.retryOnReset())) {
       retryLater();
       return;
@@ -489,6 +502,13 @@ final class ProxyExchange {
     return idle > 0 && System.nanoTime() - lastActivityNanos >= TimeUnit.MILLISECONDS.toNanos(idle);
   }
 
+  private static SSLException tlsFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SSLException ssl) return ssl;
+    }
+    return null;
+  }
+
   private static boolean isReadTimeout(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof ReadTimeoutException) return true;
@@ -496,7 +516,7 @@ final class ProxyExchange {
     return false;
   }
 
-  private static String describe(IOException e) {
+  private static String describe(Exception e) {
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 }
