@@ -1,6 +1,7 @@
 package io.dragoman.gateway.proxy;
 
 import io.dragoman.gateway.mapping.ServiceRef;
+import io.dragoman.gateway.policy.CircuitBreakerState;
 import io.undertow.client.ClientCallback;
 import io.undertow.client.ClientConnection;
 import io.undertow.client.UndertowClient;
@@ -25,13 +26,18 @@ import org.xnio.ssl.XnioSsl;
 /**
  * Keep-alive connections to upstreams, one pool per I/O thread and upstream. A request and its upstream connection
  * live on the same I/O thread, so a pool is only ever touched by its own thread and needs no lock.
+ *
+ * <p>gRPC upstreams ({@code grpc: true}) speak HTTP/2 with prior knowledge ({@code h2c}); their connections sit in
+ * a pool of their own, so a Mapping that says {@code grpc} and one that does not never share a connection to the
+ * same service. TLS upstreams are verified against their host name (not the IP the pool connects to).
  */
 final class ConnectionPools implements AutoCloseable {
   /** Told once whether a connection could be had. Called on the requesting I/O thread. */
   interface Callback {
     void connected(ClientConnection connection, boolean reused);
 
-    void failed(String message);
+    /** @param failure {@link Failure#UPSTREAM_CONNECT}, or {@link Failure#UPSTREAM_OVERFLOW} over a breaker limit */
+    void failed(Failure failure, String message);
   }
 
   private record Idle(ClientConnection connection, long since) {}
@@ -45,6 +51,7 @@ final class ConnectionPools implements AutoCloseable {
   private final OptionMap options = OptionMap.create(Options.TCP_NODELAY, true);
   // Keyed by the ServiceRef itself: its strings are shared with the route table, so hashing them is cached.
   private final Map<XnioIoThread, Map<ServiceRef, ArrayDeque<Idle>>> idle = new ConcurrentHashMap<>();
+  private final Map<XnioIoThread, Map<ServiceRef, ArrayDeque<Idle>>> idleH2c = new ConcurrentHashMap<>();
 
   ConnectionPools(
       ByteBufferPool buffers,
@@ -64,10 +71,22 @@ final class ConnectionPools implements AutoCloseable {
     return (service.tls() ? "https://" : "http://") + service.authority();
   }
 
-  /** Hands out an idle connection to the upstream, or opens one. Must be called on {@code thread}. */
+  /**
+   * Hands out an idle connection to the upstream, or opens one. Must be called on {@code thread}.
+   *
+   * @param h2c HTTP/2 with prior knowledge (gRPC) instead of HTTP/1.1
+   * @param breaker the upstream's circuit breaker, null when its Mapping sets none: a new connection takes a
+   *     {@code max_connections} slot (given back when it closes) and counts as pending until connected
+   */
   void acquire(
-      ServiceRef service, XnioIoThread thread, Executor blocking, long connectTimeoutMs, Callback callback) {
-    ArrayDeque<Idle> queue = threadPools(thread).get(service);
+      ServiceRef service,
+      boolean h2c,
+      CircuitBreakerState breaker,
+      XnioIoThread thread,
+      Executor blocking,
+      long connectTimeoutMs,
+      Callback callback) {
+    ArrayDeque<Idle> queue = threadPools(thread, h2c).get(service);
     long now = System.nanoTime();
     while (queue != null && !queue.isEmpty()) {
       Idle candidate = queue.pollLast(); // most recently used: the likeliest still open
@@ -77,19 +96,58 @@ final class ConnectionPools implements AutoCloseable {
       }
       IoUtils.safeClose(candidate.connection);
     }
+    Callback counted = callback;
+    if (breaker != null) {
+      counted = countedBy(breaker, callback);
+      if (counted == null) return;
+    }
+    Callback target = counted;
     InetSocketAddress address = resolver.cached(service.host(), service.port());
     if (address != null) {
-      open(service, address, thread, connectTimeoutMs, callback);
+      open(service, h2c, address, thread, connectTimeoutMs, target);
       return;
     }
     blocking.execute(() -> {
       try {
         InetSocketAddress resolved = resolver.resolve(service.host(), service.port());
-        thread.execute(() -> open(service, resolved, thread, connectTimeoutMs, callback));
+        thread.execute(() -> open(service, h2c, resolved, thread, connectTimeoutMs, target));
       } catch (UnknownHostException | RuntimeException e) {
-        thread.execute(() -> callback.failed("cannot resolve " + service.host()));
+        thread.execute(() -> target.failed(Failure.UPSTREAM_CONNECT, "cannot resolve " + service.host()));
       }
     });
+  }
+
+  /**
+   * Takes a connection slot and a pending slot for a new connection, or answers overflow (and returns null). The
+   * pending slot ends once the connection is decided; the connection slot when the connection closes.
+   */
+  private static Callback countedBy(CircuitBreakerState breaker, Callback callback) {
+    if (!breaker.tryOpenConnection()) {
+      callback.failed(Failure.UPSTREAM_OVERFLOW,
+          "circuit breaker: max_connections " + breaker.limits().maxConnections() + " reached");
+      return null;
+    }
+    if (!breaker.tryStartPending()) {
+      breaker.connectionClosed();
+      callback.failed(Failure.UPSTREAM_OVERFLOW,
+          "circuit breaker: max_pending_requests " + breaker.limits().maxPendingRequests() + " reached");
+      return null;
+    }
+    return new Callback() {
+      @Override
+      public void connected(ClientConnection connection, boolean reused) {
+        breaker.endPending();
+        connection.addCloseListener(c -> breaker.connectionClosed());
+        callback.connected(connection, reused);
+      }
+
+      @Override
+      public void failed(Failure failure, String message) {
+        breaker.endPending();
+        breaker.connectionClosed();
+        callback.failed(failure, message);
+      }
+    };
   }
 
   /** Returns a connection whose exchange completed cleanly; called on its I/O thread. */
@@ -98,8 +156,9 @@ final class ConnectionPools implements AutoCloseable {
       IoUtils.safeClose(connection);
       return;
     }
+    boolean h2c = connection.isMultiplexingSupported(); // only HTTP/2 multiplexes
     ArrayDeque<Idle> queue =
-        threadPools(connection.getIoThread()).computeIfAbsent(service, k -> new ArrayDeque<>());
+        threadPools(connection.getIoThread(), h2c).computeIfAbsent(service, k -> new ArrayDeque<>());
     if (queue.size() >= maxIdlePerUpstream) {
       IoUtils.safeClose(connection);
       return;
@@ -108,14 +167,18 @@ final class ConnectionPools implements AutoCloseable {
   }
 
   private void open(
-      ServiceRef service, InetSocketAddress address, XnioIoThread thread, long connectTimeoutMs, Callback callback) {
+      ServiceRef service,
+      boolean h2c,
+      InetSocketAddress address,
+      XnioIoThread thread,
+      long connectTimeoutMs,
+      Callback callback) {
     URI uri;
     try {
-      uri = new URI(
-          service.tls() ? "https" : "http", null, address.getAddress().getHostAddress(), address.getPort(), null, null,
+      uri = new URI(scheme(service, h2c), null, address.getAddress().getHostAddress(), address.getPort(), null, null,
           null);
     } catch (java.net.URISyntaxException e) {
-      callback.failed("bad upstream address " + service.authority());
+      callback.failed(Failure.UPSTREAM_CONNECT, "bad upstream address " + service.authority());
       return;
     }
     // The connect timeout and the connect callback race; whichever comes first decides, the other is ignored.
@@ -125,7 +188,8 @@ final class ConnectionPools implements AutoCloseable {
             ? thread.executeAfter(() -> {
                 if (!decided[0]) {
                   decided[0] = true;
-                  callback.failed("connect timeout after " + connectTimeoutMs + " ms to " + service.authority());
+                  callback.failed(Failure.UPSTREAM_CONNECT,
+                      "connect timeout after " + connectTimeoutMs + " ms to " + service.authority());
                 }
               }, connectTimeoutMs, TimeUnit.MILLISECONDS)
             : null;
@@ -147,22 +211,35 @@ final class ConnectionPools implements AutoCloseable {
             if (decided[0]) return;
             decided[0] = true;
             if (timer != null) timer.remove();
-            callback.failed("connect to " + service.authority() + " failed: " + e.getMessage());
+            callback.failed(Failure.UPSTREAM_CONNECT,
+                "connect to " + service.authority() + " failed: " + e.getMessage());
           }
         },
         uri,
         thread,
         service.tls() ? ssl : null,
         buffers,
-        options);
+        // The pool connects to an IP: TLS must still verify, and send SNI for, the service's host name.
+        service.tls() ? UpstreamTls.options(options, service.host(), h2c) : options);
   }
 
-  private Map<ServiceRef, ArrayDeque<Idle>> threadPools(XnioIoThread thread) {
-    return idle.computeIfAbsent(thread, t -> new HashMap<>());
+  /** gRPC over TLS negotiates HTTP/2 by ALPN ({@link UpstreamTls#options}); in clear text it assumes it. */
+  private static String scheme(ServiceRef service, boolean h2c) {
+    if (service.tls()) return "https";
+    return h2c ? "h2c-prior" : "http";
+  }
+
+  private Map<ServiceRef, ArrayDeque<Idle>> threadPools(XnioIoThread thread, boolean h2c) {
+    return (h2c ? idleH2c : idle).computeIfAbsent(thread, t -> new HashMap<>());
   }
 
   @Override
   public void close() {
+    closeAll(idle);
+    closeAll(idleH2c);
+  }
+
+  private static void closeAll(Map<XnioIoThread, Map<ServiceRef, ArrayDeque<Idle>>> idle) {
     for (Map.Entry<XnioIoThread, Map<ServiceRef, ArrayDeque<Idle>>> e : idle.entrySet()) {
       Map<ServiceRef, ArrayDeque<Idle>> pools = e.getValue();
       // Each pool belongs to its thread: close its connections there.

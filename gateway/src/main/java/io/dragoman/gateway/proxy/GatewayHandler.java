@@ -71,7 +71,7 @@ final class GatewayHandler implements HttpHandler {
     }
     String query = exchange.getQueryString();
     String forwardPath = route.forwardPath(path, query == null ? "" : query);
-    ProxyExchange relay = new ProxyExchange(exchange, route, forwardPath, context);
+    ProxyExchange relay = new ProxyExchange(exchange, route, forwardPath, group.shadows(), context);
     // Dispatching keeps the exchange open after this method returns; the relay ends it.
     exchange.dispatch(SameThreadExecutor.INSTANCE, relay::start);
   }

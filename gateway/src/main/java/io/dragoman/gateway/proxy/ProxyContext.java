@@ -1,4 +1,19 @@
 package io.dragoman.gateway.proxy;
 
-/** What every relayed request shares: the upstream pools, the listener, who may set forwarding headers. */
-record ProxyContext(ConnectionPools pools, ProxyListener listener, TrustedProxies trustedProxies) {}
+/**
+ * What every relayed request shares: the upstream pools, the listener, who may set forwarding headers, the shadow
+ * budget and the per-upstream retry and circuit-breaker state.
+ */
+record ProxyContext(
+    ConnectionPools pools,
+    ProxyListener listener,
+    TrustedProxies trustedProxies,
+    Shadows shadows,
+    UpstreamPolicies policies) {
+
+  /** Default shadow limits and fresh policy state. */
+  ProxyContext(ConnectionPools pools, ProxyListener listener, TrustedProxies trustedProxies) {
+    this(pools, listener, trustedProxies, new Shadows(Shadows.DEFAULT_MAX_IN_FLIGHT, Shadows.DEFAULT_MAX_BODY_BYTES),
+        new UpstreamPolicies());
+  }
+}

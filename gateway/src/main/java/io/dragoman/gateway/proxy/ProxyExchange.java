@@ -1,6 +1,7 @@
 package io.dragoman.gateway.proxy;
 
-import io.dragoman.gateway.mapping.HeaderValue;
+import io.dragoman.gateway.policy.CircuitBreakerState;
+import io.dragoman.gateway.policy.RetryDecider;
 import io.dragoman.gateway.routing.Route;
 import io.undertow.client.ClientCallback;
 import io.undertow.client.ClientConnection;
@@ -12,48 +13,77 @@ import io.undertow.server.RequestTooBigException;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
+import io.undertow.util.SameThreadExecutor;
 import io.undertow.util.Transfer;
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 import org.xnio.ChannelExceptionHandler;
 import org.xnio.ChannelListener;
 import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
 import org.xnio.Options;
-import org.xnio.channels.ReadTimeoutException;
 import org.xnio.XnioExecutor;
+import org.xnio.channels.ReadTimeoutException;
 import org.xnio.channels.StreamSinkChannel;
 import org.xnio.channels.StreamSourceChannel;
 
 /**
- * One request relayed to one upstream. Everything runs on the exchange's I/O thread, so the fields need no
- * synchronisation. Bodies stream in both directions through small pooled buffers; nothing buffers a whole body.
+ * One request relayed to one upstream, possibly in several tries. Everything runs on the exchange's I/O thread, so
+ * the fields need no synchronisation. Bodies stream in both directions through small pooled buffers; a body is held
+ * whole only when something needs it twice (a retry or a shadow copy) and its length is known and small.
  *
  * <p>States: acquiring a connection, sending (request head, then body), relaying the response. {@code answered}
  * turns true once the client is committed to an answer (the gateway's own error, or the upstream's response):
  * whatever loses a race after that (a late response after a timeout, a timer after the response) only cleans up.
+ * Each try has a number; callbacks of an abandoned try see a different number and do nothing.
  */
 final class ProxyExchange {
+  /** A retry needs the body again: hold it when it is at most this long (and its length is known). */
+  static final int MAX_RETRY_BODY_BYTES = 64 * 1024;
+
   private final HttpServerExchange exchange;
   private final Route route;
   private final String forwardPath;
+  private final List<Route> shadows;
   private final ProxyContext context;
+  private final boolean h2c;
+  private final String upgrade;
+  private final CircuitBreakerState breaker;
+  private final RetryDecider retry;
 
-  private ClientConnection connection;
+  /** The whole body when held for a retry or shadow; null when it streams. */
+  private ByteBuffer body;
+  private boolean requestSlot;
+  private boolean retrySlot;
+  private int retries;
+  private int tryId;
+  private XnioExecutor.Key timer;
+  private XnioExecutor.Key tryTimer;
   private boolean answered;
+  private boolean upgraded;
+
+  // The current try.
+  private ClientConnection connection;
   private boolean bodyStarted;
   private boolean requestSent;
   private boolean responseRead;
   private boolean retriedStale;
-  private XnioExecutor.Key timer;
   private long lastActivityNanos;
 
-  ProxyExchange(HttpServerExchange exchange, Route route, String forwardPath, ProxyContext context) {
+  ProxyExchange(
+      HttpServerExchange exchange, Route route, String forwardPath, List<Route> shadows, ProxyContext context) {
     this.exchange = exchange;
     this.route = route;
     this.forwardPath = forwardPath;
+    this.shadows = shadows;
     this.context = context;
+    this.h2c = route.mapping().forward().grpc();
+    this.upgrade = UpstreamHeaders.allowedUpgrade(exchange, route);
+    this.breaker = context.policies().breaker(route);
+    this.retry = upgrade == null ? context.policies().retry(route) : null;
   }
 
   void start() {
@@ -65,50 +95,120 @@ final class ProxyExchange {
       finish();
       next.proceed();
     });
-    acquire();
+    if (breaker != null) {
+      if (!breaker.tryStartRequest()) {
+        fail(Failure.UPSTREAM_OVERFLOW,
+            "circuit breaker: max_requests " + breaker.limits().maxRequests() + " reached");
+        return;
+      }
+      requestSlot = true;
+    }
+    if (exchange.isRequestComplete()) {
+      body = ByteBuffer.allocate(0);
+      bodyReady();
+      return;
+    }
+    long bound = holdBound();
+    long length = exchange.getRequestContentLength();
+    if (length < 0 || length > bound) {
+      if (!shadows.isEmpty()) context.shadows().dropAll(shadows, context);
+      tryOnce();
+      return;
+    }
+    exchange.getRequestReceiver().receiveFullBytes(
+        (ex, bytes) -> resume(() -> {
+          body = ByteBuffer.wrap(bytes);
+          bodyReady();
+        }),
+        (ex, e) -> resume(() -> clientBodyBroke(e)));
   }
 
-  private void acquire() {
+  /** How much body to hold: enough for a shadow copy, or for a retry; nothing when neither applies. */
+  private long holdBound() {
+    if (upgrade != null) return -1;
+    if (!shadows.isEmpty()) return Math.max(context.shadows().maxBodyBytes(), retry == null ? 0 : MAX_RETRY_BODY_BYTES);
+    return retry == null ? -1 : MAX_RETRY_BODY_BYTES;
+  }
+
+  /**
+   * The receiver calls back as a root handler when it had to wait for the body, and a root handler that returns
+   * undispatched ends the exchange: dispatching to the same thread keeps it open for the relay.
+   */
+  private void resume(Runnable next) {
+    exchange.dispatch(SameThreadExecutor.INSTANCE, next);
+  }
+
+  private void bodyReady() {
+    if (answered) return;
+    if (!shadows.isEmpty() && upgrade == null) {
+      context.shadows().send(exchange, shadows, exchange.getAttachment(ProxyAttachments.PATH), body, context);
+    }
+    tryOnce();
+  }
+
+  private void tryOnce() {
+    int id = ++tryId;
+    bodyStarted = false;
+    requestSent = false;
+    responseRead = false;
+    if (retry != null) {
+      long perTry = retry.perTryTimeoutMs(route.timeoutMs());
+      if (perTry > 0 && perTry != route.timeoutMs()) {
+        tryTimer = exchange.getIoThread().executeAfter(() -> tryTimedOut(id), perTry, TimeUnit.MILLISECONDS);
+      }
+    }
+    acquire(id);
+  }
+
+  private void acquire(int id) {
     context.pools().acquire(
         route.mapping().service(),
+        h2c,
+        breaker,
         exchange.getIoThread(),
         exchange.getConnection().getWorker(),
         route.connectTimeoutMs(),
         new ConnectionPools.Callback() {
           @Override
           public void connected(ClientConnection c, boolean reused) {
-            if (answered) {
+            if (answered || id != tryId) {
               context.pools().release(route.mapping().service(), c); // unused: good as new
               return;
             }
             connection = c;
             lastActivityNanos = System.nanoTime();
             idleLimit(c);
-            send(reused);
+            send(id, reused);
           }
 
           @Override
-          public void failed(String message) {
-            fail(Failure.UPSTREAM_CONNECT, "upstream connect error: " + message);
+          public void failed(Failure failure, String message) {
+            if (id != tryId) return;
+            if (failure == Failure.UPSTREAM_CONNECT && mayRetry(retry != null && retry.retryOnConnectFailure())) {
+              retryLater();
+              return;
+            }
+            fail(failure, failure == Failure.UPSTREAM_CONNECT ? "upstream connect error: " + message : message);
           }
         });
   }
 
-  private void send(boolean reused) {
+  private void send(int id, boolean reused) {
     ClientRequest request = new ClientRequest().setMethod(exchange.getRequestMethod()).setPath(forwardPath);
-    writeRequestHeaders(request.getRequestHeaders());
+    UpstreamHeaders.write(exchange, route, context, request.getRequestHeaders(), upgrade);
     connection.sendRequest(request, new ClientCallback<>() {
       @Override
       public void completed(ClientExchange upstream) {
+        if (id != tryId) return;
         upstream.setResponseListener(new ClientCallback<>() {
           @Override
           public void completed(ClientExchange result) {
-            respond(result);
+            if (id == tryId) respond(result);
           }
 
           @Override
           public void failed(IOException e) {
-            upstreamBroke(e, reused);
+            if (id == tryId) upstreamBroke(e, reused);
           }
         });
         sendBody(upstream);
@@ -116,7 +216,7 @@ final class ProxyExchange {
 
       @Override
       public void failed(IOException e) {
-        upstreamBroke(e, reused);
+        if (id == tryId) upstreamBroke(e, reused);
       }
     });
   }
@@ -137,12 +237,12 @@ final class ProxyExchange {
 
   private void sendBody(ClientExchange upstream) {
     StreamSinkChannel sink = upstream.getRequestChannel();
-    ChannelListener<StreamSinkChannel> done = ch -> flushThen(ch, () -> {
+    Runnable sent = () -> {
       requestSent = true;
       lastActivityNanos = System.nanoTime();
-    });
-    if (exchange.isRequestComplete()) {
-      done.handleEvent(sink);
+    };
+    if (body != null) {
+      BodyWriter.write(sink, body.duplicate(), sent, e -> upstreamBroke(e, false));
       return;
     }
     bodyStarted = true;
@@ -150,7 +250,7 @@ final class ProxyExchange {
         exchange.getRequestChannel(),
         sink,
         ChannelListeners.closingChannelListener(),
-        done,
+        ch -> flushThen(ch, sent),
         (ChannelExceptionHandler<StreamSourceChannel>) (ch, e) -> clientBodyBroke(e),
         (ChannelExceptionHandler<StreamSinkChannel>) (ch, e) -> upstreamBroke(e, false),
         exchange.getConnection().getByteBufferPool());
@@ -161,13 +261,22 @@ final class ProxyExchange {
       IoUtils.safeClose(connection); // we already answered (timeout): this connection is mid-response
       return;
     }
-    answered = true;
     ClientResponse response = upstream.getResponse();
+    if (mayRetry(retry != null && retry.retryOnStatus(response.getResponseCode()))) {
+      dropConnection(); // its body is unread: not reusable
+      retryLater();
+      return;
+    }
+    answered = true;
+    cancelTryTimer();
     exchange.setStatusCode(response.getResponseCode());
     HeaderMap out = exchange.getResponseHeaders();
     HeaderRules.copyEndToEnd(response.getResponseHeaders(), out, false);
     for (String name : route.mapping().forward().removeResponseHeaders()) out.remove(name);
     addHeaders(out, route.addResponseHeaders());
+    if (upgrade != null && response.getResponseCode() == 101) {
+      upgrade(upstream, response.getResponseHeaders().getFirst(Headers.UPGRADE));
+    }
     Transfer.initiateTransfer(
         upstream.getResponseChannel(),
         exchange.getResponseChannel(),
@@ -177,6 +286,7 @@ final class ProxyExchange {
         },
         ch -> {
           responseRead = true;
+          if (h2c) Trailers.relay(upstream, exchange);
           flushThen(ch, () -> {});
         },
         (ChannelExceptionHandler<StreamSourceChannel>) (ch, e) -> abortBoth(),
@@ -184,37 +294,24 @@ final class ProxyExchange {
         exchange.getConnection().getByteBufferPool());
   }
 
-  private void writeRequestHeaders(HeaderMap out) {
-    HeaderMap in = exchange.getRequestHeaders();
-    boolean trusted = context.trustedProxies().contains(exchange.getSourceAddress());
-    HeaderRules.copyEndToEnd(in, out, !trusted);
-    for (String name : route.mapping().forward().removeRequestHeaders()) out.remove(name);
-    addHeaders(out, route.addRequestHeaders());
-
-    String clientHost = in.getFirst(Headers.HOST);
-    String host = route.upstreamHost(clientHost == null ? route.mapping().service().authority() : clientHost);
-    out.put(Headers.HOST, host);
-    InetSocketAddress peer = exchange.getSourceAddress();
-    String clientIp = peer == null || peer.getAddress() == null ? "unknown" : peer.getAddress().getHostAddress();
-    String prior = trusted ? in.getFirst(Headers.X_FORWARDED_FOR) : null;
-    out.put(Headers.X_FORWARDED_FOR, prior == null || prior.isEmpty() ? clientIp : prior + ", " + clientIp);
-    if (!trusted || !out.contains(Headers.X_FORWARDED_PROTO)) {
-      out.put(Headers.X_FORWARDED_PROTO, exchange.getRequestScheme());
+  /**
+   * The upstream switched protocols: once the 101 is written, the client's connection and the upstream's are joined
+   * byte for byte. Neither goes back to a pool, and the request timeout no longer applies to the stream.
+   */
+  private void upgrade(ClientExchange upstream, String protocol) {
+    upgraded = true;
+    if (timer != null) {
+      timer.remove();
+      timer = null;
     }
-    if (clientHost != null && (!trusted || !out.contains(Headers.X_FORWARDED_HOST))) {
-      out.put(Headers.X_FORWARDED_HOST, clientHost);
-    }
-    if (!trusted || !out.contains(Headers.X_FORWARDED_PORT)) {
-      out.put(Headers.X_FORWARDED_PORT, exchange.getDestinationAddress().getPort());
-    }
-    out.put(HeaderRules.X_REQUEST_ID, exchange.getAttachment(ProxyAttachments.REQUEST_ID));
-    if (!exchange.isRequestComplete() && !out.contains(Headers.CONTENT_LENGTH)) {
-      out.put(Headers.TRANSFER_ENCODING, Headers.CHUNKED.toString());
-    }
+    ClientConnection c = connection;
+    connection = null;
+    exchange.upgradeChannel((client, ex) -> Upgrades.join(client, c, exchange.getConnection().getByteBufferPool()));
+    if (protocol != null) exchange.getResponseHeaders().put(Headers.UPGRADE, protocol);
   }
 
-  private static void addHeaders(HeaderMap out, java.util.List<HeaderValue> headers) {
-    for (HeaderValue h : headers) {
+  private static void addHeaders(HeaderMap out, java.util.List<io.dragoman.gateway.mapping.HeaderValue> headers) {
+    for (io.dragoman.gateway.mapping.HeaderValue h : headers) {
       HttpString name = new HttpString(h.name());
       if (h.append()) {
         out.add(name, h.value());
@@ -230,19 +327,82 @@ final class ProxyExchange {
       abortBoth();
       return;
     }
-    IoUtils.safeClose(connection);
-    connection = null;
+    dropConnection();
     if (reused && !bodyStarted && !retriedStale) {
       // A pooled keep-alive connection the upstream had already closed: nothing reached it, so try a fresh one.
       retriedStale = true;
-      acquire();
+      acquire(tryId);
       return;
     }
     if (isReadTimeout(e) || idleExpired()) {
       fail(Failure.UPSTREAM_TIMEOUT, "upstream idle for more than " + route.idleTimeoutMs() + " ms");
       return;
     }
+    if (!reused && route.mapping().service().tls()) {
+      // XNIO handshakes on first use and reports a refused certificate (untrusted, or for another host) only as
+      // a closed channel: a new TLS connection that breaks before any answer is counted as a connect failure.
+      if (mayRetry(retry != null && retry.retryOnConnectFailure())) {
+        retryLater();
+        return;
+      }
+      SSLException tls = tlsFailure(e);
+      fail(Failure.UPSTREAM_CONNECT, "upstream TLS connection failed (handshake or certificate verification): "
+          + describe(tls == null ? e : tls));
+      return;
+    }
+    if (mayRetry(retry != null && retry.retryOnReset())) {
+      retryLater();
+      return;
+    }
     fail(Failure.UPSTREAM_RESET, "upstream reset: " + describe(e));
+  }
+
+  private void tryTimedOut(int id) {
+    tryTimer = null;
+    if (answered || id != tryId) return;
+    dropConnection();
+    if (mayRetry(retry.retryOnPerTryTimeout())) {
+      retryLater();
+      return;
+    }
+    fail(Failure.UPSTREAM_TIMEOUT, "upstream per-try timeout after " + retry.perTryTimeoutMs(route.timeoutMs()) + " ms");
+  }
+
+  /**
+   * Whether this failed try may be tried again: the condition holds, the body can be sent again, retries are left,
+   * and the upstream's breaker has room for one more retry in flight.
+   */
+  private boolean mayRetry(boolean condition) {
+    if (!condition || answered || body == null || retries >= retry.maxRetries()) return false;
+    if (retrySlot) {
+      breaker.endRetry();
+      retrySlot = false;
+    }
+    if (breaker != null) {
+      if (!breaker.tryStartRetry()) return false;
+      retrySlot = true;
+    }
+    return true;
+  }
+
+  /** Waits out the back-off, then tries again; the request timeout keeps running over all tries. */
+  private void retryLater() {
+    cancelTryTimer();
+    retries++;
+    int id = ++tryId; // the failed try's late callbacks are now stale
+    context.listener().retried(route.mapping().name(), route.mapping().namespace());
+    long delay = context.policies().backoff().delayMs(retries);
+    tryTimer = exchange.getIoThread().executeAfter(() -> {
+      tryTimer = null;
+      if (!answered && id == tryId) tryOnce();
+    }, delay, TimeUnit.MILLISECONDS);
+  }
+
+  private void cancelTryTimer() {
+    if (tryTimer != null) {
+      tryTimer.remove();
+      tryTimer = null;
+    }
   }
 
   private void clientBodyBroke(IOException e) {
@@ -265,19 +425,26 @@ final class ProxyExchange {
   private void fail(Failure failure, String message) {
     if (answered) return;
     answered = true;
-    if (connection != null) {
-      IoUtils.safeClose(connection); // mid-exchange: never reusable
-      connection = null;
-    }
+    cancelTryTimer();
+    dropConnection(); // mid-exchange: never reusable
     context.listener().upstreamFailure(route.mapping().name(), route.mapping().namespace(), failure.reason());
     ErrorResponses.send(exchange, failure, message);
   }
 
   private void abortBoth() {
     answered = true;
-    IoUtils.safeClose(connection);
-    connection = null;
+    dropConnection();
     IoUtils.safeClose(exchange.getConnection());
+  }
+
+  /**
+   * Closes the current try's connection. The field is cleared first: closing an HTTP/2 connection fails its
+   * streams at once, which calls back into this exchange.
+   */
+  private void dropConnection() {
+    ClientConnection c = connection;
+    connection = null;
+    IoUtils.safeClose(c);
   }
 
   /** The client's exchange is over: give the connection back only if it finished a whole, clean exchange. */
@@ -286,9 +453,19 @@ final class ProxyExchange {
       timer.remove();
       timer = null;
     }
+    answered = true; // a pending back-off must not start another try
+    cancelTryTimer();
+    if (requestSlot) {
+      breaker.endRequest();
+      requestSlot = false;
+    }
+    if (retrySlot) {
+      breaker.endRetry();
+      retrySlot = false;
+    }
     ClientConnection c = connection;
     connection = null;
-    if (c == null) return;
+    if (c == null || upgraded) return;
     if (requestSent && responseRead) {
       if (route.idleTimeoutMs() > 0) setReadTimeout(c, 0); // the next route may have none
       context.pools().release(route.mapping().service(), c);
@@ -325,6 +502,13 @@ final class ProxyExchange {
     return idle > 0 && System.nanoTime() - lastActivityNanos >= TimeUnit.MILLISECONDS.toNanos(idle);
   }
 
+  private static SSLException tlsFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SSLException ssl) return ssl;
+    }
+    return null;
+  }
+
   private static boolean isReadTimeout(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof ReadTimeoutException) return true;
@@ -332,7 +516,7 @@ final class ProxyExchange {
     return false;
   }
 
-  private static String describe(IOException e) {
+  private static String describe(Exception e) {
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 }

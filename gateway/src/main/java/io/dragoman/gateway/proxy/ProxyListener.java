@@ -17,4 +17,15 @@ public interface ProxyListener {
 
   /** The gateway answered instead of the upstream because of an upstream problem (reason: UF, UT, UR, UO). */
   default void upstreamFailure(String mapping, String namespace, String reason) {}
+
+  /**
+   * A shadow copy of a request was not sent: its upstream had too many shadow requests in flight, or the request's
+   * body was too large (or of unknown length) to copy.
+   *
+   * @param mapping the shadow Mapping's name
+   */
+  default void shadowDropped(String mapping, String namespace) {}
+
+  /** A request was tried again after a failed try ({@code retry_policy}). */
+  default void retried(String mapping, String namespace) {}
 }

@@ -4,17 +4,12 @@ import io.dragoman.gateway.routing.RouteTable;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.connector.ByteBufferPool;
-import io.undertow.protocols.ssl.UndertowXnioSsl;
 import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import java.net.InetSocketAddress;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLContext;
-import org.xnio.OptionMap;
 import org.xnio.Options;
-import org.xnio.Xnio;
 
 /** The public listener: Undertow with explicit limits, the gateway handler, and the upstream pools. */
 public final class ProxyServer implements AutoCloseable {
@@ -30,7 +25,7 @@ public final class ProxyServer implements AutoCloseable {
     this.buffers = new DefaultByteBufferPool(true, 16 * 1024, -1, 4);
     this.pools =
         new ConnectionPools(
-            buffers, upstreamTls(), resolver, settings.upstreamIdleTimeoutMs(), settings.maxIdlePerUpstream());
+            buffers, UpstreamTls.create(settings.upstreamCaBundle()), resolver, settings.upstreamIdleTimeoutMs(), settings.maxIdlePerUpstream());
     ProxyContext context = new ProxyContext(pools, listener, settings.trustedProxies());
     GatewayHandler handler =
         new GatewayHandler(table, context, settings.maxRequestBodyBytes(), new AccessLog(settings.accessLog()));
@@ -50,6 +45,9 @@ public final class ProxyServer implements AutoCloseable {
             .setServerOption(UndertowOptions.DECODE_URL, false) // we normalise the raw path ourselves
             .setServerOption(UndertowOptions.ALLOW_ENCODED_SLASH, true) // ...and refuse %2F ourselves, with a reason
             .setServerOption(UndertowOptions.ALWAYS_SET_DATE, true)
+            // gRPC clients speak HTTP/2 with prior knowledge (h2c); streams per connection are bounded.
+            .setServerOption(UndertowOptions.ENABLE_HTTP2, true)
+            .setServerOption(UndertowOptions.HTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, 100)
             .setSocketOption(Options.TCP_NODELAY, true)
             .setSocketOption(Options.BACKLOG, 1024)
             .setHandler(shutdown)
@@ -76,14 +74,6 @@ public final class ProxyServer implements AutoCloseable {
     pools.close();
     undertow.stop();
     buffers.close();
-  }
-
-  private static UndertowXnioSsl upstreamTls() {
-    try {
-      return new UndertowXnioSsl(Xnio.getInstance(), OptionMap.EMPTY, SSLContext.getDefault());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("no default TLS context in this JVM", e);
-    }
   }
 
   ProxySettings settings() {

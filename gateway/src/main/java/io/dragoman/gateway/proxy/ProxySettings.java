@@ -1,6 +1,8 @@
 package io.dragoman.gateway.proxy;
 
+import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The public listener's limits and behaviour. Undertow's own defaults are looser (1 MiB of headers, no parse
@@ -11,6 +13,7 @@ import java.util.Objects;
  * @param idleConnectionTimeoutMs an idle client keep-alive connection is closed after this
  * @param maxRequestBodyBytes default per-route body limit ({@code max_request_body_bytes} overrides it)
  * @param upstreamIdleTimeoutMs a pooled upstream connection idle this long is not reused
+ * @param upstreamCaBundle extra CAs (PEM) trusted for {@code https://} services, on top of the JVM's
  */
 public record ProxySettings(
     String bindAddress,
@@ -24,7 +27,8 @@ public record ProxySettings(
     long upstreamIdleTimeoutMs,
     int maxIdlePerUpstream,
     TrustedProxies trustedProxies,
-    AccessLog.Format accessLog) {
+    AccessLog.Format accessLog,
+    Optional<Path> upstreamCaBundle) {
 
   public static ProxySettings defaults(int port) {
     return new ProxySettings(
@@ -39,20 +43,40 @@ public record ProxySettings(
         30_000,
         256,
         TrustedProxies.NONE,
-        AccessLog.Format.TEXT);
+        AccessLog.Format.TEXT,
+        Optional.empty());
+  }
+
+  /** Without an upstream CA bundle. */
+  public ProxySettings(
+      String bindAddress,
+      int port,
+      int ioThreads,
+      int maxHeaderBytes,
+      int maxHeaders,
+      long requestHeadTimeoutMs,
+      long idleConnectionTimeoutMs,
+      long maxRequestBodyBytes,
+      long upstreamIdleTimeoutMs,
+      int maxIdlePerUpstream,
+      TrustedProxies trustedProxies,
+      AccessLog.Format accessLog) {
+    this(bindAddress, port, ioThreads, maxHeaderBytes, maxHeaders, requestHeadTimeoutMs, idleConnectionTimeoutMs,
+        maxRequestBodyBytes, upstreamIdleTimeoutMs, maxIdlePerUpstream, trustedProxies, accessLog, Optional.empty());
   }
 
   public ProxySettings {
     Objects.requireNonNull(bindAddress, "bindAddress");
     Objects.requireNonNull(trustedProxies, "trustedProxies");
     Objects.requireNonNull(accessLog, "accessLog");
+    Objects.requireNonNull(upstreamCaBundle, "upstreamCaBundle");
     if (port < 0 || port > 65535) throw new IllegalArgumentException("port: " + port + " (expected: 0-65535)");
   }
 
   public ProxySettings withPort(int p) {
     return new ProxySettings(bindAddress, p, ioThreads, maxHeaderBytes, maxHeaders, requestHeadTimeoutMs,
         idleConnectionTimeoutMs, maxRequestBodyBytes, upstreamIdleTimeoutMs, maxIdlePerUpstream, trustedProxies,
-        accessLog);
+        accessLog, upstreamCaBundle);
   }
 
   public ProxySettings withBindAddress(String address) {
@@ -63,11 +87,19 @@ public record ProxySettings(
 
   public ProxySettings withAccessLog(AccessLog.Format f) {
     return new ProxySettings(bindAddress, port, ioThreads, maxHeaderBytes, maxHeaders, requestHeadTimeoutMs,
-        idleConnectionTimeoutMs, maxRequestBodyBytes, upstreamIdleTimeoutMs, maxIdlePerUpstream, trustedProxies, f);
+        idleConnectionTimeoutMs, maxRequestBodyBytes, upstreamIdleTimeoutMs, maxIdlePerUpstream, trustedProxies, f,
+        upstreamCaBundle);
   }
 
   public ProxySettings withTrustedProxies(TrustedProxies t) {
     return new ProxySettings(bindAddress, port, ioThreads, maxHeaderBytes, maxHeaders, requestHeadTimeoutMs,
-        idleConnectionTimeoutMs, maxRequestBodyBytes, upstreamIdleTimeoutMs, maxIdlePerUpstream, t, accessLog);
+        idleConnectionTimeoutMs, maxRequestBodyBytes, upstreamIdleTimeoutMs, maxIdlePerUpstream, t, accessLog,
+        upstreamCaBundle);
+  }
+
+  public ProxySettings withUpstreamCaBundle(Path caBundle) {
+    return new ProxySettings(bindAddress, port, ioThreads, maxHeaderBytes, maxHeaders, requestHeadTimeoutMs,
+        idleConnectionTimeoutMs, maxRequestBodyBytes, upstreamIdleTimeoutMs, maxIdlePerUpstream, trustedProxies,
+        accessLog, Optional.of(caBundle));
   }
 }
