@@ -95,7 +95,8 @@ final class ProxyHarness implements AutoCloseable {
 
   static PolicySpec policies(
       boolean shadow, Optional<RetryPolicy> retry, List<CircuitBreaker> breakers) {
-    return new PolicySpec(OptionalInt.empty(), shadow, Optional.empty(), retry, breakers, Optional.empty());
+    return new PolicySpec(
+        OptionalInt.empty(), shadow, Optional.empty(), retry, breakers, Optional.empty(), Optional.empty());
   }
 
   @Override
