@@ -1,0 +1,105 @@
+package io.dragoman.kubeflow.controller;
+
+import io.dragoman.kubeflow.Args;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code controller}: the composition root. Builds the client, the controller behind its leader gate and the health
+ * server; runs until SIGTERM (exit 0) or until the Lease is lost (exit 1, so Kubernetes restarts the pod).
+ */
+public final class ControllerCommand {
+  private static final Logger log = LoggerFactory.getLogger(ControllerCommand.class);
+  private static final Path POD_NAMESPACE_FILE = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
+  private static final Set<String> OPTIONS =
+      Set.of("namespace", "public-url", "lease-namespace", "identity", "health-port", "health-address");
+
+  private ControllerCommand() {}
+
+  public static int run(List<String> argv) {
+    ControllerSettings settings;
+    int healthPort;
+    String healthAddress;
+    try {
+      Args args = Args.parse(argv, OPTIONS);
+      if (!args.positionals().isEmpty()) {
+        throw new Args.UsageException(args.positionals().get(0) + ": unexpected argument");
+      }
+      settings = settings(args);
+      healthPort = args.intValue("health-port", 8081, 0);
+      healthAddress = args.get("health-address", "0.0.0.0");
+    } catch (Args.UsageException e) {
+      System.err.println("controller: " + e.getMessage());
+      return 2;
+    }
+    CountDownLatch done = new CountDownLatch(1);
+    int[] exit = {0};
+    try (KubernetesClient client = new KubernetesClientBuilder().build();
+        ServiceController controller = new ServiceController(client, settings, Clock.systemUTC());
+        LeaderGate gate = new LeaderGate(client, settings, LeaderGate.Timings.DEFAULTS, controller, () -> {
+          exit[0] = 1;
+          done.countDown();
+        });
+        HealthServer health = new HealthServer(healthAddress, healthPort,
+            () -> !gate.leading() || controller.synced())) {
+      Runtime.getRuntime().addShutdownHook(new Thread(done::countDown, "dragoman-kubeflow-shutdown"));
+      health.start();
+      gate.start();
+      log.info("controller {} started: namespaces {}, public URL \"{}\", health on {}:{}", settings.identity(),
+          settings.namespaces().isEmpty() ? "all" : settings.namespaces(), settings.publicUrl(), healthAddress,
+          health.port());
+      done.await();
+    } catch (IOException e) {
+      System.err.println("controller: health server on " + healthAddress + ":" + healthPort + ": " + e.getMessage());
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return exit[0];
+  }
+
+  static ControllerSettings settings(Args args) {
+    String publicUrl = args.get("public-url", env("DRAGOMAN_PUBLIC_URL", ""));
+    if (!publicUrl.isEmpty() && !publicUrl.matches("https?://[^\\s/]+(/[^\\s]*)?")) {
+      throw new Args.UsageException("--public-url: \"" + publicUrl + "\" (expected: http(s)://host[:port][/path])");
+    }
+    return new ControllerSettings(
+        args.all("namespace"),
+        publicUrl,
+        args.get("identity", env("POD_NAME", hostname())),
+        args.get("lease-namespace", env("POD_NAMESPACE", podNamespace())),
+        Duration.ofMinutes(5));
+  }
+
+  private static String env(String name, String fallback) {
+    String v = System.getenv(name);
+    return v == null || v.isBlank() ? fallback : v;
+  }
+
+  private static String podNamespace() {
+    try {
+      return Files.readString(POD_NAMESPACE_FILE).strip();
+    } catch (IOException e) {
+      return "default";
+    }
+  }
+
+  private static String hostname() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "dragoman-kubeflow-" + ProcessHandle.current().pid();
+    }
+  }
+}
