@@ -63,6 +63,7 @@ public final class LeaderGate implements AutoCloseable {
   }
 
   private void started() {
+    if (closing.get()) return;
     log.info("{} leads: starting the controller", settings.identity());
     leading.set(true);
     controller.start();
@@ -71,16 +72,23 @@ public final class LeaderGate implements AutoCloseable {
   private void stopped() {
     boolean wasLeading = leading.getAndSet(false);
     controller.close();
-    if (wasLeading && !closing.get()) {
+    if (wasLeading && !closing.getAndSet(true)) {
+      // Never lead again from this process: its caches and queue are gone. Cancelled from another thread, since
+      // this callback runs on the elector's own.
+      CompletableFuture.runAsync(this::cancelElection);
       log.error("{} lost the lease; stopping so that only the new leader writes", settings.identity());
       onLost.run();
     }
   }
 
-  @Override
-  public synchronized void close() {
-    closing.set(true);
+  private synchronized void cancelElection() {
     if (election != null) election.cancel(true);
+  }
+
+  @Override
+  public void close() {
+    closing.set(true);
+    cancelElection();
     controller.close();
   }
 }

@@ -56,18 +56,27 @@ public final class ServiceController implements AutoCloseable {
     });
   }
 
-  /** Starts the informers; reconciling begins as their first list arrives. */
+  /**
+   * Starts the informers without waiting for their first list (this runs on the leader elector's thread, which
+   * must keep renewing the Lease); reconciling begins as the lists arrive.
+   */
   public void start() {
     long resync = settings.resync().toMillis();
     if (settings.namespaces().isEmpty()) {
-      serviceInformers.add(client.services().inAnyNamespace().inform(serviceHandler(), resync));
-      podInformers.add(client.pods().inAnyNamespace().inform(podHandler(), 0));
+      serviceInformers.add(started(client.services().inAnyNamespace().runnableInformer(resync), serviceHandler()));
+      podInformers.add(started(client.pods().inAnyNamespace().runnableInformer(0), podHandler()));
     } else {
       for (String ns : settings.namespaces()) {
-        serviceInformers.add(client.services().inNamespace(ns).inform(serviceHandler(), resync));
-        podInformers.add(client.pods().inNamespace(ns).inform(podHandler(), 0));
+        serviceInformers.add(started(client.services().inNamespace(ns).runnableInformer(resync), serviceHandler()));
+        podInformers.add(started(client.pods().inNamespace(ns).runnableInformer(0), podHandler()));
       }
     }
+  }
+
+  private static <T> SharedIndexInformer<T> started(SharedIndexInformer<T> informer, ResourceEventHandler<T> h) {
+    informer.addEventHandler(h);
+    informer.start();
+    return informer;
   }
 
   /** True once every informer has listed its objects. */
