@@ -5,7 +5,10 @@ import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,6 +22,8 @@ public final class ModelOperations {
   public record RoutedService(String namespace, String service, List<String> urls, int readyPods, int pods) {}
 
   private static final Duration POLL = Duration.ofMillis(500);
+  static final String GATEWAY_NAMESPACE = "kubeflow";
+  static final String GATEWAY_INGRESS = "dragoman";
 
   private final KubernetesClient client;
 
@@ -41,7 +46,7 @@ public final class ModelOperations {
       List<Pod> pods = pods(spec.namespace(), ModelManifests.selector(spec));
       Optional<String> url = service == null ? Optional.empty() : url(service);
       long ready = pods.stream().filter(ModelOperations::ready).count();
-      if (url.isPresent() && ready >= spec.replicas()) return url.get();
+      if (url.isPresent() && ready >= spec.replicas()) return absolute(url.get());
       if (System.nanoTime() - deadline >= 0) {
         throw new ModelFailure(notReady(spec, timeout, url.isPresent(), pods));
       }
@@ -92,6 +97,40 @@ public final class ModelOperations {
     return "phase " + p.getStatus().getPhase() + ", not ready";
   }
 
+  /**
+   * A URL the controller wrote as a bare path (no {@code --public-url}) completed with the address of the
+   * gateway's Ingress ({@code kubeflow/dragoman}) once its load balancer has one; else unchanged.
+   */
+  String absolute(String urls) {
+    if (!urls.startsWith("/")) return urls;
+    Optional<String> base = ingressAddress();
+    if (base.isEmpty()) return urls;
+    List<String> out = new ArrayList<>();
+    for (String u : urls.split(",")) out.add(u.startsWith("/") ? base.get() + u : u);
+    return String.join(",", out);
+  }
+
+  private Optional<String> ingressAddress() {
+    Ingress ingress;
+    try {
+      ingress = client.network().v1().ingresses().inNamespace(GATEWAY_NAMESPACE).withName(GATEWAY_INGRESS).get();
+    } catch (KubernetesClientException e) {
+      return Optional.empty(); // no permission to read it: the path alone is still right
+    }
+    if (ingress == null || ingress.getStatus() == null || ingress.getStatus().getLoadBalancer() == null
+        || ingress.getStatus().getLoadBalancer().getIngress() == null) {
+      return Optional.empty();
+    }
+    for (IngressLoadBalancerIngress lb : ingress.getStatus().getLoadBalancer().getIngress()) {
+      String host = lb.getHostname() != null && !lb.getHostname().isBlank() ? lb.getHostname() : lb.getIp();
+      if (host == null || host.isBlank()) continue;
+      boolean tls = ingress.getSpec() != null && ingress.getSpec().getTls() != null
+          && !ingress.getSpec().getTls().isEmpty();
+      return Optional.of((tls ? "https://" : "http://") + (host.contains(":") ? "[" + host + "]" : host));
+    }
+    return Optional.empty();
+  }
+
   /** Every Service the controller routes, in the given namespace or (null) in all. */
   public List<RoutedService> list(String namespace) {
     List<Service> services = namespace == null
@@ -105,7 +144,8 @@ public final class ModelOperations {
       List<Pod> pods = selector == null || selector.isEmpty()
           ? List.of() : pods(s.getMetadata().getNamespace(), selector);
       out.add(new RoutedService(s.getMetadata().getNamespace(), s.getMetadata().getName(),
-          List.of(url.get().split(",")), (int) pods.stream().filter(ModelOperations::ready).count(), pods.size()));
+          List.of(absolute(url.get()).split(",")), (int) pods.stream().filter(ModelOperations::ready).count(),
+          pods.size()));
     }
     out.sort(Comparator.comparing(RoutedService::namespace).thenComparing(RoutedService::service));
     return out;
@@ -115,8 +155,8 @@ public final class ModelOperations {
   public String url(String name, String namespace) {
     Service s = client.services().inNamespace(namespace).withName(ModelSpec.objectName(name)).get();
     if (s != null) {
-      return url(s).orElseThrow(() -> new ModelFailure("service " + s.getMetadata().getName() + " in namespace "
-          + namespace + " has no " + Keys.MODEL_URL + " annotation (not TF Serving, or the controller is not"
+      return url(s).map(this::absolute).orElseThrow(() -> new ModelFailure("service " + s.getMetadata().getName()
+          + " in namespace " + namespace + " has no " + Keys.MODEL_URL + " annotation (not TF Serving, or the controller is not"
           + " running: see `kubectl describe service " + s.getMetadata().getName() + " -n " + namespace + "`)"));
     }
     List<String> found = new ArrayList<>();

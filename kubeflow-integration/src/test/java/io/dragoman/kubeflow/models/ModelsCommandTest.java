@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -127,6 +128,25 @@ class ModelsCommandTest {
     assertThat(run.out()).isEmpty();
     assertThat(run.err()).isEqualTo("models: model broken in namespace kubeflow is not ready after 3 s: pod broken-x1"
         + " container tf-serving waiting: ImagePullBackOff (Back-off pulling image \"tensorflow/serving:no-such-tag\")\n");
+  }
+
+  @Test
+  void aBarePathIsCompletedWithTheIngressAddress() {
+    // Written as a controller without --public-url would; this Service is no TF Serving, so no controller here.
+    controller.close();
+    client.services().resource(new io.fabric8.kubernetes.api.model.ServiceBuilder()
+        .withNewMetadata().withName("iris").withNamespace("team-a")
+        .addToAnnotations(Keys.MANAGED_BY, Keys.MANAGER).addToAnnotations(Keys.MODEL_URL, "/models/iris/")
+        .endMetadata().withNewSpec().endSpec().build()).create();
+    assertThat(Cli.run(client, "url", "iris", "--namespace", "team-a").out()).isEqualTo("/models/iris/\n");
+
+    client.network().v1().ingresses().resource(new IngressBuilder()
+        .withNewMetadata().withName("dragoman").withNamespace("kubeflow").endMetadata()
+        .withNewSpec().endSpec()
+        .withNewStatus().withNewLoadBalancer().addNewIngress().withIp("203.0.113.10").endIngress().endLoadBalancer()
+        .endStatus().build()).create();
+    assertThat(Cli.run(client, "url", "iris", "--namespace", "team-a"))
+        .isEqualTo(new Cli(0, "http://203.0.113.10/models/iris/\n", ""));
   }
 
   @Test
