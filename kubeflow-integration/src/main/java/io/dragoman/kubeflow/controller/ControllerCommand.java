@@ -1,8 +1,10 @@
 package io.dragoman.kubeflow.controller;
 
 import io.dragoman.kubeflow.Args;
+import io.dragoman.kubeflow.ClusterErrors;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -54,6 +56,14 @@ public final class ControllerCommand {
         HealthServer health = new HealthServer(healthAddress, healthPort,
             () -> !gate.leading() || controller.synced())) {
       Runtime.getRuntime().addShutdownHook(new Thread(done::countDown, "dragoman-kubeflow-shutdown"));
+      // Fail fast with a clear line (the pod restarts) rather than retry the Lease silently forever.
+      try {
+        client.leases().inNamespace(settings.leaseNamespace()).withName(ControllerSettings.LEASE_NAME).get();
+      } catch (KubernetesClientException e) {
+        System.err.println("controller: " + ClusterErrors.explain(client, e, "get/create/update/patch on the Lease "
+            + ControllerSettings.LEASE_NAME + " in namespace " + settings.leaseNamespace()));
+        return 1;
+      }
       health.start();
       gate.start();
       log.info("controller {} started: namespaces {}, public URL \"{}\", health on {}:{}", settings.identity(),

@@ -1,12 +1,12 @@
 package io.dragoman.kubeflow.models;
 
 import io.dragoman.kubeflow.Args;
+import io.dragoman.kubeflow.ClusterErrors;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
@@ -49,7 +49,8 @@ public final class ModelsCommand {
       err.println("models: " + e.getMessage());
       return 1;
     } catch (KubernetesClientException e) {
-      err.println("models: " + explain(client, e));
+      err.println("models: " + ClusterErrors.explain(client, e,
+          "get/list/create/update/patch on deployments and services, list on pods"));
       return 1;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -82,29 +83,5 @@ public final class ModelsCommand {
       out.printf("%-16s %-24s %-7s %s%n", s.namespace(), s.service(), s.readyPods() + "/" + s.pods(),
           String.join(",", s.urls()));
     }
-  }
-
-  /** One line a user can act on: no cluster, no permission, or what the server said. */
-  static String explain(KubernetesClient client, KubernetesClientException e) {
-    String server = client.getConfiguration().getMasterUrl();
-    if (e.getCode() == 403) {
-      return "permission denied by the API server at " + server + ": " + statusMessage(e)
-          + " (the account needs get/list/create/update/patch on deployments and services, list on pods)";
-    }
-    if (e.getCode() == 401) {
-      return "the API server at " + server + " refused the credentials (401): check your kubeconfig";
-    }
-    if (e.getCode() > 0) return "the API server at " + server + " answered " + e.getCode() + ": " + statusMessage(e);
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof IOException) {
-        return "no Kubernetes cluster reachable at " + server + " (" + t.getClass().getSimpleName()
-            + (t.getMessage() == null ? "" : ": " + t.getMessage()) + "); set KUBECONFIG or run inside a cluster";
-      }
-    }
-    return "Kubernetes request failed: " + e.getMessage();
-  }
-
-  private static String statusMessage(KubernetesClientException e) {
-    return e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
   }
 }
