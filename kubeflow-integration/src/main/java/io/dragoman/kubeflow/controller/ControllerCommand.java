@@ -16,10 +16,13 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 /**
  * {@code controller}: the composition root. Builds the client, the controller behind its leader gate and the health
- * server; runs until SIGTERM (exit 0) or until the Lease is lost (exit 1, so Kubernetes restarts the pod).
+ * server; runs until SIGTERM (exit 0) or until the Lease is lost (exit 1, so Kubernetes restarts the pod). Closing
+ * runs in the reverse order of the try-with-resources below: health, leader gate (releases the Lease), controller,
+ * client.
  */
 public final class ControllerCommand {
   private static final Logger log = LoggerFactory.getLogger(ControllerCommand.class);
@@ -55,7 +58,10 @@ public final class ControllerCommand {
         });
         HealthServer health = new HealthServer(healthAddress, healthPort,
             () -> !gate.leading() || controller.synced())) {
-      Runtime.getRuntime().addShutdownHook(new Thread(done::countDown, "dragoman-kubeflow-shutdown"));
+      // SIGTERM is how Kubernetes stops a pod: close everything (the leader releases its Lease, so a standby takes
+      // over at once) and exit 0, not the JVM's 143.
+      Signal.handle(new Signal("TERM"), sig -> done.countDown());
+      Signal.handle(new Signal("INT"), sig -> done.countDown());
       // Fail fast with a clear line (the pod restarts) rather than retry the Lease silently forever.
       try {
         client.leases().inNamespace(settings.leaseNamespace()).withName(ControllerSettings.LEASE_NAME).get();

@@ -3,6 +3,7 @@ package io.dragoman.kubeflow.controller;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -31,6 +32,7 @@ public final class LeaderGate implements AutoCloseable {
   private final Runnable onLost;
   private final AtomicBoolean leading = new AtomicBoolean();
   private final AtomicBoolean closing = new AtomicBoolean();
+  private LeaderElector elector;
   private CompletableFuture<?> election;
 
   public LeaderGate(KubernetesClient client, ControllerSettings settings, Timings timings,
@@ -43,7 +45,7 @@ public final class LeaderGate implements AutoCloseable {
   }
 
   public synchronized void start() {
-    election = client.leaderElector()
+    elector = client.leaderElector()
         .withConfig(new LeaderElectionConfigBuilder()
             .withName(ControllerSettings.LEASE_NAME)
             .withLock(new LeaseLock(settings.leaseNamespace(), ControllerSettings.LEASE_NAME, settings.identity()))
@@ -54,8 +56,8 @@ public final class LeaderGate implements AutoCloseable {
             .withLeaderCallbacks(new LeaderCallbacks(this::started, this::stopped,
                 leader -> log.info("leader is now {}", leader)))
             .build())
-        .build()
-        .start();
+        .build();
+    election = elector.start();
   }
 
   public boolean leading() {
@@ -88,7 +90,21 @@ public final class LeaderGate implements AutoCloseable {
   @Override
   public void close() {
     closing.set(true);
+    boolean wasLeading = leading.get();
     cancelElection();
     controller.close();
+    // Hand the Lease over now rather than after it expires, so a standby starts at once. Done here and not left
+    // to the cancelled elector, which may still be mid-request when the process exits.
+    LeaderElector e;
+    synchronized (this) {
+      e = elector;
+    }
+    if (wasLeading && e != null) {
+      try {
+        e.release();
+      } catch (RuntimeException ex) {
+        log.warn("could not release the lease: {}", ex.getMessage());
+      }
+    }
   }
 }
