@@ -8,13 +8,17 @@ import static io.dragoman.kubeflow.controller.K8s.port;
 import static io.dragoman.kubeflow.controller.K8s.service;
 import static io.dragoman.kubeflow.controller.K8s.servingService;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.dragoman.gateway.mapping.Mapping;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -23,6 +27,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -211,6 +216,32 @@ class ServiceControllerTest {
     assertThat(e.getReason()).isEqualTo("UnsafeModelName");
     assertThat(e.getMessage()).startsWith("model name: \"../admin\" (expected: a plain name without \"..\")");
     assertThat(annotations("ns", "m")).isEqualTo(Map.of(Keys.MODEL_NAME, "../admin"));
+  }
+
+  @Test
+  void aPatchBuiltFromAStaleReadIsRefusedByTheServer() {
+    controller.close(); // this test plays the controller's patch by hand
+    client.services().resource(servingService("ns", "m").build()).create();
+    String readAt = client.services().inNamespace("ns").withName("m").get().getMetadata().getResourceVersion();
+    // Between the controller's read and its patch, someone writes their own routes.
+    client.services().inNamespace("ns").withName("m").edit(svc -> {
+      svc.getMetadata().getAnnotations().put(Keys.AMBASSADOR_CONFIG, "foreign");
+      return svc;
+    });
+    Decision routed = new Decision(Decision.Action.APPLY, Map.of(Keys.AMBASSADOR_CONFIG, "ours"),
+        Optional.empty());
+    String stale = client.getKubernetesSerialization().asJson(AnnotationPatch.operations(Map.of(), routed, readAt));
+
+    // A real API server answers 422 to the failed test operation; this mock server never answers it, so the
+    // client gives up after a short timeout. Either way nothing is written.
+    try (KubernetesClient impatient = new KubernetesClientBuilder().withConfig(
+        new ConfigBuilder(client.getConfiguration())
+            .withRequestTimeout(2000).withRequestRetryBackoffLimit(0).build()).build()) {
+      assertThatThrownBy(() -> impatient.services().inNamespace("ns").withName("m")
+              .patch(PatchContext.of(PatchType.JSON), stale))
+          .isInstanceOf(KubernetesClientException.class);
+    }
+    assertThat(annotations("ns", "m")).containsEntry(Keys.AMBASSADOR_CONFIG, "foreign");
   }
 
   @Test

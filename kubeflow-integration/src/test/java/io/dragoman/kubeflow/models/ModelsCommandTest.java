@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -134,7 +135,7 @@ class ModelsCommandTest {
   void aBarePathIsCompletedWithTheIngressAddress() {
     // Written as a controller without --public-url would; this Service is no TF Serving, so no controller here.
     controller.close();
-    client.services().resource(new io.fabric8.kubernetes.api.model.ServiceBuilder()
+    client.services().resource(new ServiceBuilder()
         .withNewMetadata().withName("iris").withNamespace("team-a")
         .addToAnnotations(Keys.MANAGED_BY, Keys.MANAGER).addToAnnotations(Keys.MODEL_URL, "/models/iris/")
         .endMetadata().withNewSpec().endSpec().build()).create();
