@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -32,57 +33,72 @@ public final class ControllerCommand {
 
   private ControllerCommand() {}
 
+  /** The health listener's address. */
+  private record Health(String address, int port) {}
+
   public static int run(List<String> argv) {
     ControllerSettings settings;
-    int healthPort;
-    String healthAddress;
+    Health health;
     try {
       Args args = Args.parse(argv, OPTIONS);
       if (!args.positionals().isEmpty()) {
         throw new Args.UsageException(args.positionals().get(0) + ": unexpected argument");
       }
       settings = settings(args);
-      healthPort = args.intValue("health-port", 8081, 0);
-      healthAddress = args.get("health-address", "0.0.0.0");
+      health = new Health(args.get("health-address", "0.0.0.0"), args.intValue("health-port", 8081, 0));
     } catch (Args.UsageException e) {
       System.err.println("controller: " + e.getMessage());
       return 2;
     }
+    try {
+      return serve(settings, health);
+    } catch (IOException e) {
+      System.err.println("controller: health server on " + health.address() + ":" + health.port() + ": "
+          + e.getMessage());
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
+    }
+  }
+
+  /** Runs until SIGTERM/SIGINT (0) or the loss of the Lease (1). */
+  private static int serve(ControllerSettings settings, Health healthAt) throws IOException, InterruptedException {
     CountDownLatch done = new CountDownLatch(1);
-    int[] exit = {0};
+    AtomicInteger exit = new AtomicInteger();
     try (KubernetesClient client = new KubernetesClientBuilder().build();
         ServiceController controller = new ServiceController(client, settings, Clock.systemUTC());
         LeaderGate gate = new LeaderGate(client, settings, LeaderGate.Timings.DEFAULTS, controller, () -> {
-          exit[0] = 1;
+          exit.set(1);
           done.countDown();
         });
-        HealthServer health = new HealthServer(healthAddress, healthPort,
+        HealthServer health = new HealthServer(healthAt.address(), healthAt.port(),
             () -> !gate.leading() || controller.synced())) {
       // SIGTERM is how Kubernetes stops a pod: close everything (the leader releases its Lease, so a standby takes
       // over at once) and exit 0, not the JVM's 143.
       Signal.handle(new Signal("TERM"), sig -> done.countDown());
       Signal.handle(new Signal("INT"), sig -> done.countDown());
-      // Fail fast with a clear line (the pod restarts) rather than retry the Lease silently forever.
-      try {
-        client.leases().inNamespace(settings.leaseNamespace()).withName(ControllerSettings.LEASE_NAME).get();
-      } catch (KubernetesClientException e) {
-        System.err.println("controller: " + ClusterErrors.explain(client, e, "get/create/update/patch on the Lease "
-            + ControllerSettings.LEASE_NAME + " in namespace " + settings.leaseNamespace()));
-        return 1;
-      }
+      if (!apiServerAnswers(client, settings)) return 1;
       health.start();
       gate.start();
       log.info("controller {} started: namespaces {}, public URL \"{}\", health on {}:{}", settings.identity(),
-          settings.namespaces().isEmpty() ? "all" : settings.namespaces(), settings.publicUrl(), healthAddress,
+          settings.namespaces().isEmpty() ? "all" : settings.namespaces(), settings.publicUrl(), healthAt.address(),
           health.port());
       done.await();
-    } catch (IOException e) {
-      System.err.println("controller: health server on " + healthAddress + ":" + healthPort + ": " + e.getMessage());
-      return 1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
-    return exit[0];
+    return exit.get();
+  }
+
+  /** Fails fast with a clear line (the pod restarts) rather than retry the Lease silently forever. */
+  private static boolean apiServerAnswers(KubernetesClient client, ControllerSettings settings) {
+    try {
+      client.leases().inNamespace(settings.leaseNamespace()).withName(ControllerSettings.LEASE_NAME).get();
+      return true;
+    } catch (KubernetesClientException e) {
+      System.err.println("controller: " + ClusterErrors.explain(client, e, "get/create/update/patch on the Lease "
+          + ControllerSettings.LEASE_NAME + " in namespace " + settings.leaseNamespace()));
+      return false;
+    }
   }
 
   static ControllerSettings settings(Args args) {
