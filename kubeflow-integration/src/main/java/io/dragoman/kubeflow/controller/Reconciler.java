@@ -36,6 +36,10 @@ public final class Reconciler {
       return removal(owned, "the Service is labelled " + Keys.TF_SERVING_LABEL + "=false");
     }
     Optional<ServingContainer> serving = ServingContainer.find(pods);
+    if (!"true".equals(label) && serving.isEmpty() && pods.isEmpty()) {
+      // No pods says nothing about what the Service serves (a rollout, a scale to zero): keep what is there.
+      return Decision.leave();
+    }
     if (!"true".equals(label) && serving.isEmpty()) {
       return removal(owned, "the Service's pods no longer run TensorFlow Serving");
     }

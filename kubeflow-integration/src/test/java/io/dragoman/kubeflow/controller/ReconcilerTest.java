@@ -213,6 +213,14 @@ class ReconcilerTest {
   }
 
   @Test
+  void aServiceWithoutPodsKeepsItsRoutes() {
+    Service owned = servingService("ns", "m").editMetadata()
+        .addToAnnotations(Keys.MANAGED_BY, Keys.MANAGER).addToAnnotations(Keys.AMBASSADOR_CONFIG, "x").endMetadata()
+        .build();
+    assertThat(reconciler.reconcile(owned, List.of())).isEqualTo(Decision.leave());
+  }
+
+  @Test
   void aForeignConfigIsNeverOverwritten() {
     Service s = servingService("ns", "m").editMetadata()
         .addToAnnotations(Keys.AMBASSADOR_CONFIG, "---\nkind: Mapping\n").endMetadata().build();
