@@ -85,6 +85,11 @@ class ModelsCommandTest {
         "--model_base_path=gs://models/half_plus_two");
     assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
         .isEqualTo("tensorflow/serving:2.14.1");
+    assertThat(d.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+    var sc = d.getSpec().getTemplate().getSpec().getContainers().get(0).getSecurityContext();
+    assertThat(sc.getReadOnlyRootFilesystem()).isTrue();
+    assertThat(sc.getAllowPrivilegeEscalation()).isFalse();
+    assertThat(sc.getCapabilities().getDrop()).containsExactly("ALL");
 
     Cli again = Cli.run(client, DEPLOY);
     assertThat(again).isEqualTo(new Cli(0, "http://kf.test/models/half_plus_two/\n", ""));
