@@ -18,6 +18,7 @@ fi
 overlays=(
   "standalone:dragoman.yaml"
   "standalone-single-namespace:dragoman-single-namespace.yaml"
+  "kubeflow:dragoman-kubeflow.yaml"
 )
 
 mkdir -p manifests

@@ -56,7 +56,8 @@ class ManifestsUpToDateTest {
     Map<Path, String> overlays = overlaysByManifest();
     assertThat(overlays).as(FIX)
         .containsEntry(root.resolve("manifests/dragoman.yaml"), "standalone")
-        .containsEntry(root.resolve("manifests/dragoman-single-namespace.yaml"), "standalone-single-namespace");
+        .containsEntry(root.resolve("manifests/dragoman-single-namespace.yaml"), "standalone-single-namespace")
+        .containsEntry(root.resolve("manifests/dragoman-kubeflow.yaml"), "kubeflow");
   }
 
   /** Each manifests/*.yaml with the overlay its header names; a file without the header fails. */

@@ -8,20 +8,18 @@ import static org.awaitility.Awaitility.await;
 
 import io.dragoman.gateway.mapping.MappingParser;
 import io.dragoman.gateway.mapping.ParserSettings;
-import io.dragoman.gateway.mapping.SourceObject;
 import io.dragoman.gateway.proxy.AccessLog;
 import io.dragoman.gateway.proxy.ProxyListener;
 import io.dragoman.gateway.proxy.ProxyServer;
 import io.dragoman.gateway.proxy.ProxySettings;
 import io.dragoman.gateway.routing.RouteTableBuilder;
 import io.dragoman.gateway.source.ConfigStore;
+import io.dragoman.gateway.source.kubernetes.KubernetesSource;
+import io.dragoman.gateway.source.kubernetes.KubernetesSourceSettings;
 import io.dragoman.kubeflow.controller.ControllerSettings;
-import io.dragoman.kubeflow.controller.Keys;
 import io.dragoman.kubeflow.controller.ServiceController;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.net.URI;
@@ -39,7 +37,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Everything in one JVM: the mock API server, the controller annotating Services, the gateway's configuration store
- * fed by an informer on those annotations, the gateway's real proxy, and a MockWebServer speaking TF Serving's API.
+ * fed by the gateway's own Kubernetes source watching those annotations, the gateway's real proxy, and a MockWebServer speaking TF Serving's API.
  */
 @EnableKubernetesMockClient(crud = true)
 class KubeflowEndToEndTest {
@@ -55,7 +53,7 @@ class KubeflowEndToEndTest {
   private KubernetesClient gatewayClient;
   private ServiceController controller;
   private ConfigStore store;
-  private SharedIndexInformer<Service> gatewaySource;
+  private KubernetesSource gatewaySource;
   private ProxyServer proxy;
 
   @BeforeEach
@@ -69,7 +67,10 @@ class KubeflowEndToEndTest {
     store = new ConfigStore(new MappingParser(ParserSettings.DEFAULTS), new RouteTableBuilder(Clock.systemUTC()),
         Clock.systemUTC());
     gatewayClient = server.createClient();
-    gatewaySource = gatewayClient.services().inAnyNamespace().inform(new AnnotationFeed(store));
+    // The gateway's own Kubernetes source, watching the same API server the controller writes to.
+    gatewaySource = new KubernetesSource(gatewayClient, KubernetesSourceSettings.clusterWide("kubeflow"), store);
+    gatewaySource.start();
+    gatewaySource.firstSync().get(30, java.util.concurrent.TimeUnit.SECONDS);
     ProxySettings d = ProxySettings.defaults(0);
     ProxySettings settings = new ProxySettings("127.0.0.1", 0, 2, d.maxHeaderBytes(), d.maxHeaders(),
         d.requestHeadTimeoutMs(), d.idleConnectionTimeoutMs(), d.maxRequestBodyBytes(), d.upstreamIdleTimeoutMs(),
@@ -86,33 +87,6 @@ class KubeflowEndToEndTest {
     store.close();
     controller.close();
     tfServing.close();
-  }
-
-  /** What the gateway's Kubernetes source does: one source per annotated Service. */
-  private record AnnotationFeed(ConfigStore store) implements ResourceEventHandler<Service> {
-    @Override
-    public void onAdd(Service s) {
-      String text = s.getMetadata().getAnnotations() == null
-          ? null : s.getMetadata().getAnnotations().get(Keys.AMBASSADOR_CONFIG);
-      String ns = s.getMetadata().getNamespace();
-      String key = s.getMetadata().getName() + "." + ns;
-      if (text == null) {
-        store.remove(key);
-      } else {
-        Map<String, String> labels = s.getMetadata().getLabels() == null ? Map.of() : s.getMetadata().getLabels();
-        store.put(new SourceObject(key, ns, labels, text));
-      }
-    }
-
-    @Override
-    public void onUpdate(Service old, Service s) {
-      onAdd(s);
-    }
-
-    @Override
-    public void onDelete(Service s, boolean unknownFinalState) {
-      store.remove(s.getMetadata().getName() + "." + s.getMetadata().getNamespace());
-    }
   }
 
   private void deployModel(String ns, String service, String model) {
