@@ -365,7 +365,8 @@ final class ProxyExchange {
       retryLater();
       return;
     }
-    fail(Failure.UPSTREAM_TIMEOUT, "upstream per-try timeout after " + retry.perTryTimeoutMs(route.timeoutMs()) + " ms");
+    long perTry = retry.perTryTimeoutMs(route.timeoutMs());
+    fail(Failure.UPSTREAM_TIMEOUT, "upstream per-try timeout after " + perTry + " ms");
   }
 
   /**

@@ -25,7 +25,11 @@ public final class ProxyServer implements AutoCloseable {
     this.buffers = new DefaultByteBufferPool(true, 16 * 1024, -1, 4);
     this.pools =
         new ConnectionPools(
-            buffers, UpstreamTls.create(settings.upstreamCaBundle()), resolver, settings.upstreamIdleTimeoutMs(), settings.maxIdlePerUpstream());
+            buffers,
+            UpstreamTls.create(settings.upstreamCaBundle()),
+            resolver,
+            settings.upstreamIdleTimeoutMs(),
+            settings.maxIdlePerUpstream());
     ProxyContext context = new ProxyContext(pools, listener, settings.trustedProxies());
     GatewayHandler handler =
         new GatewayHandler(table, context, settings.maxRequestBodyBytes(), new AccessLog(settings.accessLog()));

@@ -40,7 +40,9 @@ final class Shadows {
   private final ConcurrentHashMap<ServiceRef, AtomicInteger> inFlight = new ConcurrentHashMap<>();
 
   Shadows(int maxInFlight, int maxBodyBytes) {
-    if (maxInFlight < 1) throw new IllegalArgumentException("shadow max in flight: " + maxInFlight + " (expected: >= 1)");
+    if (maxInFlight < 1) {
+      throw new IllegalArgumentException("shadow max in flight: " + maxInFlight + " (expected: >= 1)");
+    }
     this.maxInFlight = maxInFlight;
     this.maxBodyBytes = maxBodyBytes;
   }
