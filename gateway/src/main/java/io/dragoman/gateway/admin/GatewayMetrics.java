@@ -48,6 +48,7 @@ public final class GatewayMetrics {
   private final Histogram requestDuration;
   private final Counter upstreamFailures;
   private final Counter retries;
+  private final Counter shadowsDropped;
   private final Gauge routes;
   private final Gauge configErrors;
   private final Gauge configSources;
@@ -83,6 +84,13 @@ public final class GatewayMetrics {
         Counter.builder()
             .name("dragoman_upstream_retries_total")
             .help("Upstream attempts repeated under a retry policy")
+            .labelNames("mapping", "namespace")
+            .withoutExemplars()
+            .register(registry);
+    shadowsDropped =
+        Counter.builder()
+            .name("dragoman_shadow_dropped_total")
+            .help("Shadow copies not sent (shadow saturated, or body too large to copy)")
             .labelNames("mapping", "namespace")
             .withoutExemplars()
             .register(registry);
@@ -126,6 +134,10 @@ public final class GatewayMetrics {
   /** @param reason a response flag such as {@code UF}, {@code UT}, {@code UR}, {@code UO} */
   public void upstreamFailure(String mapping, String namespace, String reason) {
     upstreamFailures.labelValues(text(mapping), text(namespace), reason(reason)).inc();
+  }
+
+  public void shadowDropped(String mapping, String namespace) {
+    shadowsDropped.labelValues(text(mapping), text(namespace)).inc();
   }
 
   public void retry(String mapping, String namespace) {

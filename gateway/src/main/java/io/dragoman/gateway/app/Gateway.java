@@ -83,6 +83,9 @@ public final class Gateway implements AutoCloseable {
             .withBindAddress(config.address())
             .withAccessLog(config.accessLog())
             .withTrustedProxies(TrustedProxies.parse(config.trustedProxies()));
+    if (config.upstreamCaBundle().isPresent()) {
+      proxySettings = proxySettings.withUpstreamCaBundle(config.upstreamCaBundle().get());
+    }
     this.proxy = new ProxyServer(proxySettings, store::table, resolver, metricsListener(metrics));
     this.admin =
         new AdminServer(config.adminAddress(), config.adminPort(), store::table, this::diagInfo, health, metrics);
@@ -212,6 +215,16 @@ public final class Gateway implements AutoCloseable {
       @Override
       public void upstreamFailure(String mapping, String namespace, String reason) {
         metrics.upstreamFailure(mapping, namespace, reason);
+      }
+
+      @Override
+      public void retried(String mapping, String namespace) {
+        metrics.retry(mapping, namespace);
+      }
+
+      @Override
+      public void shadowDropped(String mapping, String namespace) {
+        metrics.shadowDropped(mapping, namespace);
       }
     };
   }

@@ -34,7 +34,8 @@ public record GatewayConfig(
     Duration drainTimeout,
     boolean help,
     String address,
-    UpstreamPolicy upstreamPolicy) {
+    UpstreamPolicy upstreamPolicy,
+    Optional<Path> upstreamCaBundle) {
 
   static final Path SERVICE_ACCOUNT = Path.of("/var/run/secrets/kubernetes.io/serviceaccount");
 
@@ -47,6 +48,7 @@ public record GatewayConfig(
     trustedProxies = List.copyOf(trustedProxies);
     Objects.requireNonNull(address, "address");
     Objects.requireNonNull(upstreamPolicy, "upstreamPolicy");
+    Objects.requireNonNull(upstreamCaBundle, "upstreamCaBundle");
   }
 
   static final String USAGE =
@@ -72,6 +74,9 @@ public record GatewayConfig(
                                 (env DRAGOMAN_ALLOWED_UPSTREAM_NAMESPACES, comma-separated; default: any)
         --prefix-ownership      a match claimed by one namespace is refused to others
                                 (env DRAGOMAN_PREFIX_OWNERSHIP=true)
+        --upstream-ca-bundle PATH
+                                PEM file of CA certificates trusted for https:// upstreams, besides the JVM's
+                                (env DRAGOMAN_UPSTREAM_CA_BUNDLE)
         --allow-link-local-upstreams
                                 allow link-local and cloud metadata upstreams (env DRAGOMAN_ALLOW_LINK_LOCAL_UPSTREAMS=true)
         --help                  this text
@@ -99,6 +104,7 @@ public record GatewayConfig(
     String allowedNamespaces = null;
     Boolean ownership = null;
     Boolean linkLocal = null;
+    String caBundle = null;
 
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
@@ -125,6 +131,7 @@ public record GatewayConfig(
         case "--address" -> address = value != null ? value : next(args, ++i, arg);
         case "--allowed-upstream-namespaces" -> allowedNamespaces = value != null ? value : next(args, ++i, arg);
         case "--prefix-ownership" -> ownership = value == null || Boolean.parseBoolean(value);
+        case "--upstream-ca-bundle" -> caBundle = value != null ? value : next(args, ++i, arg);
         case "--allow-link-local-upstreams" -> linkLocal = value == null || Boolean.parseBoolean(value);
         default -> throw new IllegalArgumentException("unknown option " + args[i] + " (see --help)");
       }
@@ -153,6 +160,7 @@ public record GatewayConfig(
     if (allowedNamespaces == null) allowedNamespaces = envOr(env, "DRAGOMAN_ALLOWED_UPSTREAM_NAMESPACES", "");
     if (ownership == null) ownership = Boolean.parseBoolean(envOr(env, "DRAGOMAN_PREFIX_OWNERSHIP", "false"));
     if (linkLocal == null) linkLocal = Boolean.parseBoolean(envOr(env, "DRAGOMAN_ALLOW_LINK_LOCAL_UPSTREAMS", "false"));
+    if (caBundle == null) caBundle = envOr(env, "DRAGOMAN_UPSTREAM_CA_BUNDLE", null);
     Set<String> namespaces = new TreeSet<>();
     for (String n : allowedNamespaces.split(",")) if (!n.isBlank()) namespaces.add(n.trim());
 
@@ -178,7 +186,8 @@ public record GatewayConfig(
         Duration.ofSeconds(30),
         help,
         address,
-        new UpstreamPolicy(linkLocal, false, namespaces, ownership));
+        new UpstreamPolicy(linkLocal, false, namespaces, ownership),
+        Optional.ofNullable(caBundle).map(Path::of));
   }
 
   private static AccessLog.Format accessLogFormat(String s) {

@@ -82,7 +82,7 @@ public record ProxySettings(
   public ProxySettings withBindAddress(String address) {
     return new ProxySettings(address, port, ioThreads, maxHeaderBytes, maxHeaders, requestHeadTimeoutMs,
         idleConnectionTimeoutMs, maxRequestBodyBytes, upstreamIdleTimeoutMs, maxIdlePerUpstream, trustedProxies,
-        accessLog);
+        accessLog, upstreamCaBundle);
   }
 
   public ProxySettings withAccessLog(AccessLog.Format f) {
