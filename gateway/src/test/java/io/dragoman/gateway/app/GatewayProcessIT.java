@@ -49,27 +49,9 @@ class GatewayProcessIT {
         "apiVersion: getambassador.io/v3alpha1\nkind: Mapping\nmetadata: {name: slow}\nspec:\n  prefix: /slow/\n"
             + "  service: 127.0.0.1:" + upstream.getPort() + "\n  timeout_ms: 20000\n");
 
-    Path jar = Path.of("target", "dragoman-gateway.jar").toAbsolutePath();
-    process = new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
-            "--config", dir.toString(), "--port", "0", "--admin-port", "0", "--drain-seconds", "1")
-        .redirectErrorStream(true)
-        .start();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = r.readLine()) != null; ) output.add(line);
-      } catch (java.io.IOException ignored) {
-        // the process ended
-      }
-    });
-    reader.setDaemon(true);
-    reader.start();
-
-    await().atMost(Duration.ofSeconds(60)).until(() -> output.stream().anyMatch(l -> READY.matcher(l).find()));
-    Matcher m = output.stream().map(READY::matcher).filter(Matcher::find).findFirst().orElseThrow();
-    int port = Integer.parseInt(m.group(1));
-    int adminPort = Integer.parseInt(m.group(2));
+    int[] ports = startJar("--drain-seconds", "1");
+    int port = ports[0];
+    int adminPort = ports[1];
     assertThat(status(adminPort, "/ambassador/v0/check_ready")).isEqualTo(200);
 
     CompletableFuture<HttpResponse<String>> inFlight = client.sendAsync(
@@ -87,6 +69,85 @@ class GatewayProcessIT {
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("exited within the bound").isTrue();
     assertThat(process.exitValue()).as(String.join("\n", output)).isZero();
     System.out.printf("SIGTERM to exit: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  @Test
+  void sigtermUnderLoadFailsNoRequestStartedDuringTheDrain() throws Exception {
+    upstream.setDispatcher(new mockwebserver3.Dispatcher() {
+      @Override
+      public MockResponse dispatch(mockwebserver3.RecordedRequest request) {
+        return new MockResponse.Builder().code(200).body("ok").build();
+      }
+    });
+    upstream.start();
+    Files.writeString(dir.resolve("fast.yaml"),
+        "apiVersion: getambassador.io/v3alpha1\nkind: Mapping\nmetadata: {name: fast}\nspec:\n  prefix: /fast/\n"
+            + "  service: 127.0.0.1:" + upstream.getPort() + "\n");
+    int port = startJar("--drain-seconds", "2")[0];
+
+    java.util.concurrent.atomic.AtomicLong sigterm = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
+    List<String> failedDuringDrain = new CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicInteger okDuringDrain = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.ExecutorService load = java.util.concurrent.Executors.newFixedThreadPool(4);
+    HttpClient keepAlive = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    long drainNanos = TimeUnit.SECONDS.toNanos(2) - TimeUnit.MILLISECONDS.toNanos(300); // margin for the clock
+    for (int i = 0; i < 4; i++) {
+      load.submit(() -> {
+        while (process.isAlive()) {
+          long start = System.nanoTime();
+          String outcome;
+          try {
+            HttpResponse<String> r = keepAlive.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/fast/")).build(),
+                HttpResponse.BodyHandlers.ofString());
+            outcome = r.statusCode() == 200 ? null : r.statusCode() + " " + r.body();
+          } catch (Exception e) {
+            outcome = e.toString();
+          }
+          long since = start - sigterm.get();
+          if (since >= 0 && since < drainNanos) {
+            if (outcome == null) okDuringDrain.incrementAndGet();
+            else failedDuringDrain.add(outcome);
+          }
+        }
+        return null;
+      });
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> upstream.getRequestCount() > 200);
+    sigterm.set(System.nanoTime());
+    process.destroy();
+
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    load.shutdown();
+    assertThat(load.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+    System.out.printf("SIGTERM under load: %d requests answered during the drain, %d failed%n",
+        okDuringDrain.get(), failedDuringDrain.size());
+    assertThat(failedDuringDrain).isEmpty();
+    assertThat(okDuringDrain.get()).isPositive();
+    assertThat(process.exitValue()).isZero();
+  }
+
+  /** Starts the packaged jar on free ports with the test's config folder; returns {public port, admin port}. */
+  private int[] startJar(String... extra) throws Exception {
+    Path jar = Path.of("target", "dragoman-gateway.jar").toAbsolutePath();
+    List<String> cmd = new java.util.ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
+        "--config", dir.toString(), "--port", "0", "--admin-port", "0", "--access-log", "off"));
+    cmd.addAll(List.of(extra));
+    process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(
+          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line; (line = r.readLine()) != null; ) output.add(line);
+      } catch (java.io.IOException ignored) {
+        // the process ended
+      }
+    });
+    reader.setDaemon(true);
+    reader.start();
+    await().atMost(Duration.ofSeconds(60)).until(() -> output.stream().anyMatch(l -> READY.matcher(l).find()));
+    Matcher m = output.stream().map(READY::matcher).filter(Matcher::find).findFirst().orElseThrow();
+    return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
   }
 
   private int status(int port, String path) {
