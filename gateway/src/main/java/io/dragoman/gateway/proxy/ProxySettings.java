@@ -10,7 +10,10 @@ import java.util.Objects;
  * @param requestHeadTimeoutMs time to receive a request head (slow-loris guard)
  * @param idleConnectionTimeoutMs an idle client keep-alive connection is closed after this
  * @param maxRequestBodyBytes default per-route body limit ({@code max_request_body_bytes} overrides it)
+ * @param maxHeaderBytes request line and headers together, in bytes; more is refused before any handler runs
+ * @param maxHeaders header fields in one request; more is refused
  * @param upstreamIdleTimeoutMs a pooled upstream connection idle this long is not reused
+ * @param limits the listener's other limits (URI length, stream idle time, HTTP/2)
  */
 public record ProxySettings(
     String bindAddress,
@@ -24,7 +27,8 @@ public record ProxySettings(
     long upstreamIdleTimeoutMs,
     int maxIdlePerUpstream,
     TrustedProxies trustedProxies,
-    AccessLog.Format accessLog) {
+    AccessLog.Format accessLog,
+    ListenerLimits limits) {
 
   public static ProxySettings defaults(int port) {
     return new ProxySettings(
@@ -39,29 +43,98 @@ public record ProxySettings(
         30_000,
         256,
         TrustedProxies.NONE,
-        AccessLog.Format.TEXT);
+        AccessLog.Format.TEXT,
+        ListenerLimits.DEFAULTS);
+  }
+
+  /** With the default {@link ListenerLimits}. */
+  public ProxySettings(
+      String bindAddress,
+      int port,
+      int ioThreads,
+      int maxHeaderBytes,
+      int maxHeaders,
+      long requestHeadTimeoutMs,
+      long idleConnectionTimeoutMs,
+      long maxRequestBodyBytes,
+      long upstreamIdleTimeoutMs,
+      int maxIdlePerUpstream,
+      TrustedProxies trustedProxies,
+      AccessLog.Format accessLog) {
+    this(bindAddress, port, ioThreads, maxHeaderBytes, maxHeaders, requestHeadTimeoutMs, idleConnectionTimeoutMs,
+        maxRequestBodyBytes, upstreamIdleTimeoutMs, maxIdlePerUpstream, trustedProxies, accessLog,
+        ListenerLimits.DEFAULTS);
   }
 
   public ProxySettings {
     Objects.requireNonNull(bindAddress, "bindAddress");
     Objects.requireNonNull(trustedProxies, "trustedProxies");
     Objects.requireNonNull(accessLog, "accessLog");
+    Objects.requireNonNull(limits, "limits");
     if (port < 0 || port > 65535) throw new IllegalArgumentException("port: " + port + " (expected: 0-65535)");
+    positive("maxHeaderBytes", maxHeaderBytes);
+    positive("maxHeaders", maxHeaders);
+    positive("requestHeadTimeoutMs", requestHeadTimeoutMs);
+    positive("idleConnectionTimeoutMs", idleConnectionTimeoutMs);
+    positive("maxRequestBodyBytes", maxRequestBodyBytes);
+    if (requestHeadTimeoutMs > Integer.MAX_VALUE || idleConnectionTimeoutMs > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("timeouts: at most " + Integer.MAX_VALUE + " ms (expected: an int)");
+    }
+  }
+
+  private static void positive(String name, long value) {
+    if (value <= 0) throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
   }
 
   public ProxySettings withPort(int p) {
     return new ProxySettings(bindAddress, p, ioThreads, maxHeaderBytes, maxHeaders, requestHeadTimeoutMs,
         idleConnectionTimeoutMs, maxRequestBodyBytes, upstreamIdleTimeoutMs, maxIdlePerUpstream, trustedProxies,
-        accessLog);
+        accessLog, limits);
   }
 
   public ProxySettings withAccessLog(AccessLog.Format f) {
     return new ProxySettings(bindAddress, port, ioThreads, maxHeaderBytes, maxHeaders, requestHeadTimeoutMs,
-        idleConnectionTimeoutMs, maxRequestBodyBytes, upstreamIdleTimeoutMs, maxIdlePerUpstream, trustedProxies, f);
+        idleConnectionTimeoutMs, maxRequestBodyBytes, upstreamIdleTimeoutMs, maxIdlePerUpstream, trustedProxies, f,
+        limits);
   }
 
   public ProxySettings withTrustedProxies(TrustedProxies t) {
     return new ProxySettings(bindAddress, port, ioThreads, maxHeaderBytes, maxHeaders, requestHeadTimeoutMs,
-        idleConnectionTimeoutMs, maxRequestBodyBytes, upstreamIdleTimeoutMs, maxIdlePerUpstream, t, accessLog);
+        idleConnectionTimeoutMs, maxRequestBodyBytes, upstreamIdleTimeoutMs, maxIdlePerUpstream, t, accessLog,
+        limits);
+  }
+
+  public ProxySettings withBindAddress(String address) {
+    return new ProxySettings(address, port, ioThreads, maxHeaderBytes, maxHeaders, requestHeadTimeoutMs,
+        idleConnectionTimeoutMs, maxRequestBodyBytes, upstreamIdleTimeoutMs, maxIdlePerUpstream, trustedProxies,
+        accessLog, limits);
+  }
+
+  public ProxySettings withIoThreads(int threads) {
+    return new ProxySettings(bindAddress, port, threads, maxHeaderBytes, maxHeaders, requestHeadTimeoutMs,
+        idleConnectionTimeoutMs, maxRequestBodyBytes, upstreamIdleTimeoutMs, maxIdlePerUpstream, trustedProxies,
+        accessLog, limits);
+  }
+
+  /** Head limits: bytes of request line and headers, number of header fields, time to receive them. */
+  public ProxySettings withHeadLimits(int bytes, int fields, long timeoutMs) {
+    return new ProxySettings(bindAddress, port, ioThreads, bytes, fields, timeoutMs, idleConnectionTimeoutMs,
+        maxRequestBodyBytes, upstreamIdleTimeoutMs, maxIdlePerUpstream, trustedProxies, accessLog, limits);
+  }
+
+  public ProxySettings withIdleConnectionTimeoutMs(long ms) {
+    return new ProxySettings(bindAddress, port, ioThreads, maxHeaderBytes, maxHeaders, requestHeadTimeoutMs, ms,
+        maxRequestBodyBytes, upstreamIdleTimeoutMs, maxIdlePerUpstream, trustedProxies, accessLog, limits);
+  }
+
+  public ProxySettings withMaxRequestBodyBytes(long bytes) {
+    return new ProxySettings(bindAddress, port, ioThreads, maxHeaderBytes, maxHeaders, requestHeadTimeoutMs,
+        idleConnectionTimeoutMs, bytes, upstreamIdleTimeoutMs, maxIdlePerUpstream, trustedProxies, accessLog, limits);
+  }
+
+  public ProxySettings withLimits(ListenerLimits l) {
+    return new ProxySettings(bindAddress, port, ioThreads, maxHeaderBytes, maxHeaders, requestHeadTimeoutMs,
+        idleConnectionTimeoutMs, maxRequestBodyBytes, upstreamIdleTimeoutMs, maxIdlePerUpstream, trustedProxies,
+        accessLog, l);
   }
 }
