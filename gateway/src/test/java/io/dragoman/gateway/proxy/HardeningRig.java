@@ -93,6 +93,17 @@ final class HardeningRig implements AutoCloseable {
     }
   }
 
+  /** Reads exactly {@code count} responses, leaving the connection open. */
+  static List<Response> readResponses(InputStream in, int count) throws IOException {
+    List<Response> responses = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      int first = in.read();
+      if (first < 0) throw new IOException("closed after " + i + " responses");
+      responses.add(readResponse(first, in));
+    }
+    return responses;
+  }
+
   static Exchange readResponses(InputStream in) throws IOException {
     List<Response> responses = new ArrayList<>();
     while (true) {
