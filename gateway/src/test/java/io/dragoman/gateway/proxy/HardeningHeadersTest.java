@@ -11,12 +11,12 @@ import org.junit.jupiter.api.Test;
 class HardeningHeadersTest {
   private static final String CLAIMS = head("GET /a HTTP/1.1", "Host: a", "X-Forwarded-For: 6.6.6.6",
       "X-Forwarded-Proto: https", "X-Forwarded-Host: public.example", "Forwarded: for=6.6.6.6", "X-Real-IP: 6.6.6.6",
-      "Connection: close, X-Private", "X-Private: secret", "TE: trailers", "Upgrade: h2c");
+      "Connection: keep-alive, X-Private", "X-Private: secret", "TE: trailers", "Upgrade: h2c");
 
   @Test
   void trustedProxyClaimsAreKeptAndForwardedForIsAppendedTo() throws Exception {
     try (HardeningRig rig = new HardeningRig(s -> s.withTrustedProxies(TrustedProxies.parse(List.of("127.0.0.1/32"))))) {
-      assertThat(rig.send(CLAIMS).status()).isEqualTo(200);
+      assertThat(rig.first(CLAIMS).status()).isEqualTo(200);
 
       RecordedRequest seen = rig.upstream.takeRequest();
       assertThat(seen.getHeaders().values("X-Forwarded-For")).containsExactly("6.6.6.6, 127.0.0.1");
@@ -31,7 +31,7 @@ class HardeningHeadersTest {
   @Test
   void untrustedPeerClaimsAreReplaced() throws Exception {
     try (HardeningRig rig = new HardeningRig(s -> s.withTrustedProxies(TrustedProxies.parse(List.of("10.0.0.0/8"))))) {
-      assertThat(rig.send(CLAIMS).status()).isEqualTo(200);
+      assertThat(rig.first(CLAIMS).status()).isEqualTo(200);
 
       RecordedRequest seen = rig.upstream.takeRequest();
       assertThat(seen.getHeaders().values("X-Forwarded-For")).containsExactly("127.0.0.1");

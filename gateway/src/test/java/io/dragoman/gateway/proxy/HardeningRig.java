@@ -104,6 +104,15 @@ final class HardeningRig implements AutoCloseable {
     return responses;
   }
 
+  /** Writes the bytes and reads one response, for requests that leave the connection open. */
+  Response first(String request) throws IOException {
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), proxy.port())) {
+      socket.setSoTimeout(READ_TIMEOUT_MS);
+      socket.getOutputStream().write(latin1(request));
+      return readResponses(socket.getInputStream(), 1).get(0);
+    }
+  }
+
   static Exchange readResponses(InputStream in) throws IOException {
     List<Response> responses = new ArrayList<>();
     while (true) {
