@@ -28,9 +28,10 @@ final class RequestGuard {
 
   static void check(HttpServerExchange exchange) throws BadRequestException {
     checkProtocol(exchange);
-    checkSize(exchange);
+    ServerConnection connection = exchange.getConnection();
+    checkSize(exchange, connection == null ? OptionMap.EMPTY : connection.getUndertowOptions());
     HeaderMap headers = exchange.getRequestHeaders();
-    checkHeaderSyntax(headers);
+    checkHeaderSyntax(headers, exchange.getProtocol().equals(Protocols.HTTP_2_0));
     checkFraming(headers);
     checkHost(exchange);
     checkTarget(exchange);
@@ -44,10 +45,8 @@ final class RequestGuard {
     }
   }
 
-  /** The gateway's limits on the request head, read from the listener's options (see {@link ListenerOptions}). */
-  private static void checkSize(HttpServerExchange exchange) throws BadRequestException {
-    ServerConnection connection = exchange.getConnection();
-    OptionMap options = connection == null ? OptionMap.EMPTY : connection.getUndertowOptions();
+  /** The gateway's limits on the request head, from the listener's options (see {@link ListenerOptions}). */
+  static void checkSize(HttpServerExchange exchange, OptionMap options) throws BadRequestException {
     int uriBytes = targetLength(exchange);
     int maxUri = limit(options, ListenerOptions.GUARD_MAX_URI_BYTES);
     if (uriBytes > maxUri) {
@@ -62,7 +61,9 @@ final class RequestGuard {
     }
     long headBytes = exchange.getRequestMethod().length() + uriBytes + exchange.getProtocol().length() + 4;
     for (HeaderValues values : headers) {
-      for (String value : values) headBytes += values.getHeaderName().length() + value.length() + 4;
+      for (String value : values) {
+        headBytes += values.getHeaderName().length() + (value == null ? 0 : value.length()) + 4;
+      }
     }
     int maxBytes = limit(options, ListenerOptions.GUARD_MAX_HEADER_BYTES);
     if (headBytes > maxBytes) {
@@ -82,18 +83,21 @@ final class RequestGuard {
 
   /**
    * Names must be RFC 9110 tokens; some upstreams fold {@code _} into {@code -}, so {@code X_User} could smuggle
-   * past a check on {@code X-User}. Values may not hold control characters other than tab.
+   * past a check on {@code X-User}. Values may not hold control characters other than tab. Undertow leaves HTTP/2's
+   * pseudo-headers ({@code :path}, {@code :authority}...) among the headers; only there is a leading colon allowed.
    */
-  private static void checkHeaderSyntax(HeaderMap headers) throws BadRequestException {
+  private static void checkHeaderSyntax(HeaderMap headers, boolean http2) throws BadRequestException {
     for (HeaderValues values : headers) {
       String name = values.getHeaderName().toString();
       if (name.isEmpty()) throw new BadRequestException("empty header name");
-      for (int i = 0; i < name.length(); i++) {
+      int start = http2 && name.charAt(0) == ':' ? 1 : 0;
+      for (int i = start; i < name.length(); i++) {
         char c = name.charAt(i);
         if (c == '_') throw new BadRequestException("header names with underscores are refused: " + name);
         if (!isTokenChar(c)) throw new BadRequestException("invalid character in header name: " + printable(name));
       }
       for (String value : values) {
+        if (value == null) continue; // Undertow's HTTP/2 listener puts Host from a missing :authority
         for (int i = 0; i < value.length(); i++) {
           char c = value.charAt(i);
           if ((c < 0x20 && c != '\t') || c == 0x7f || c > 0xff) {
@@ -128,7 +132,7 @@ final class RequestGuard {
   /** HTTP/1.1 needs exactly one valid Host; HTTP/1.0 may omit it, but one given must be valid too. */
   private static void checkHost(HttpServerExchange exchange) throws BadRequestException {
     HeaderValues host = exchange.getRequestHeaders().get(Headers.HOST);
-    if (host == null || host.isEmpty()) {
+    if (host == null || host.isEmpty() || host.getFirst() == null) {
       if (exchange.getProtocol().equals(Protocols.HTTP_1_0)) return;
       throw new BadRequestException("missing Host header");
     }

@@ -8,6 +8,7 @@ import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
 import io.undertow.util.Protocols;
 import org.junit.jupiter.api.Test;
+import org.xnio.OptionMap;
 
 /**
  * The guard on its own, for the rules Undertow 2.4.4's parser pre-empts on a real socket: the guard must still
@@ -72,6 +73,52 @@ class HardeningGuardTest {
     e.setProtocol(new HttpString("HTTP/1.2"));
 
     assertThat(refusal(e).getMessage()).isEqualTo("unsupported protocol version: HTTP/1.2");
+  }
+
+  @Test
+  void http2PseudoHeadersAreAcceptedOnlyOnHttp2() throws Exception {
+    HttpServerExchange h2 = exchange(":method", "POST", ":path", "/a", ":authority", "a", "Host", "a");
+    h2.setProtocol(Protocols.HTTP_2_0);
+    HttpServerExchange h1 = exchange(":method", "POST", "Host", "a");
+
+    RequestGuard.check(h2);
+    assertThat(refusal(h1).getMessage()).isEqualTo("invalid character in header name: :method");
+  }
+
+  /** Undertow's HTTP/2 listener copies :authority into Host, a null value when the client sent none. */
+  @Test
+  void http2WithoutAuthorityIsMissingItsHost() {
+    HttpServerExchange h2 = exchange(":method", "POST");
+    h2.setProtocol(Protocols.HTTP_2_0);
+    h2.getRequestHeaders().put(io.undertow.util.Headers.HOST, (String) null);
+
+    assertThat(refusal(h2).getMessage()).isEqualTo("missing Host header");
+  }
+
+  @Test
+  void sizeLimitsAnswer414And431() {
+    HttpServerExchange longUri = exchange("Host", "a");
+    longUri.setRequestURI("/" + "a".repeat(100));
+    HttpServerExchange bigHead = exchange("Host", "a", "X-A", "b".repeat(100));
+    HttpServerExchange manyFields = exchange("Host", "a", "X-1", "1", "X-2", "2", "X-3", "3");
+    OptionMap limits = OptionMap.builder().set(ListenerOptions.GUARD_MAX_URI_BYTES, 50)
+        .set(ListenerOptions.GUARD_MAX_HEADER_BYTES, 100).set(ListenerOptions.GUARD_MAX_HEADERS, 3).getMap();
+
+    BadRequestException uri = catchThrowableOfType(BadRequestException.class,
+        () -> RequestGuard.checkSize(longUri, limits));
+    BadRequestException head = catchThrowableOfType(BadRequestException.class,
+        () -> RequestGuard.checkSize(bigHead, limits));
+    BadRequestException fields = catchThrowableOfType(BadRequestException.class,
+        () -> RequestGuard.checkSize(manyFields, limits));
+
+    assertThat(uri.failure()).isEqualTo(Failure.URI_TOO_LONG);
+    assertThat(uri.getMessage()).isEqualTo("request target is 101 bytes (limit: 50)");
+    assertThat(head.failure()).isEqualTo(Failure.HEADERS_TOO_LARGE);
+    assertThat(head.getMessage()).isEqualTo("request head is 134 bytes (limit: 100)");
+    assertThat(fields.failure()).isEqualTo(Failure.HEADERS_TOO_LARGE);
+    assertThat(fields.getMessage()).isEqualTo("request has 4 header fields (limit: 3)");
+    assertThat(catchThrowableOfType(BadRequestException.class,
+        () -> RequestGuard.checkSize(exchange("Host", "a"), limits))).isNull();
   }
 
   @Test
