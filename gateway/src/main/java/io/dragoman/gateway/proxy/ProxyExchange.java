@@ -500,7 +500,8 @@ final class ProxyExchange {
    */
   private boolean idleExpired() {
     long idle = route.idleTimeoutMs();
-    return idle > 0 && System.nanoTime() - lastActivityNanos >= TimeUnit.MILLISECONDS.toNanos(idle);
+    // XNIO arms its timer when reads resume, a little before we note the request as sent: allow for the gap.
+    return idle > 0 && System.nanoTime() - lastActivityNanos >= TimeUnit.MILLISECONDS.toNanos(idle) * 8 / 10;
   }
 
   private static SSLException tlsFailure(Throwable e) {

@@ -2,16 +2,20 @@ package io.dragoman.gateway.proxy;
 
 import io.dragoman.gateway.routing.RouteTable;
 import io.undertow.Undertow;
-import io.undertow.UndertowOptions;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.function.Supplier;
+import org.xnio.Option;
+import org.xnio.OptionMap;
 import org.xnio.Options;
 
-/** The public listener: Undertow with explicit limits, the gateway handler, and the upstream pools. */
+/**
+ * The public listener: Undertow with explicit limits (every one from {@link ProxySettings}, applied by
+ * {@link ListenerOptions}), the gateway handler, and the upstream pools.
+ */
 public final class ProxyServer implements AutoCloseable {
   private final ProxySettings settings;
   private final Undertow undertow;
@@ -35,27 +39,22 @@ public final class ProxyServer implements AutoCloseable {
         new GatewayHandler(table, context, settings.maxRequestBodyBytes(), new AccessLog(settings.accessLog()));
     this.shutdown = new GracefulShutdownHandler(handler);
     int ioThreads = settings.ioThreads() > 0 ? settings.ioThreads() : Runtime.getRuntime().availableProcessors();
-    this.undertow =
+    Undertow.Builder builder =
         Undertow.builder()
             .addHttpListener(settings.port(), settings.bindAddress())
             .setIoThreads(ioThreads)
             .setWorkerThreads(Math.max(2, ioThreads)) // only DNS misses run here: the data plane never blocks
             .setByteBufferPool(buffers)
-            .setServerOption(UndertowOptions.MAX_HEADER_SIZE, settings.maxHeaderBytes())
-            .setServerOption(UndertowOptions.MAX_HEADERS, settings.maxHeaders())
-            .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) settings.requestHeadTimeoutMs())
-            .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, (int) settings.idleConnectionTimeoutMs())
-            .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, settings.maxRequestBodyBytes())
-            .setServerOption(UndertowOptions.DECODE_URL, false) // we normalise the raw path ourselves
-            .setServerOption(UndertowOptions.ALLOW_ENCODED_SLASH, true) // ...and refuse %2F ourselves, with a reason
-            .setServerOption(UndertowOptions.ALWAYS_SET_DATE, true)
-            // gRPC clients speak HTTP/2 with prior knowledge (h2c); streams per connection are bounded.
-            .setServerOption(UndertowOptions.ENABLE_HTTP2, true)
-            .setServerOption(UndertowOptions.HTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, 100)
             .setSocketOption(Options.TCP_NODELAY, true)
             .setSocketOption(Options.BACKLOG, 1024)
-            .setHandler(shutdown)
-            .build();
+            .setHandler(shutdown);
+    OptionMap options = ListenerOptions.of(settings);
+    for (Option<?> option : options) setServerOption(builder, option, options);
+    this.undertow = builder.build();
+  }
+
+  private static <T> void setServerOption(Undertow.Builder builder, Option<T> option, OptionMap options) {
+    builder.setServerOption(option, options.get(option));
   }
 
   public void start() {

@@ -12,8 +12,10 @@ import java.util.Optional;
  * @param requestHeadTimeoutMs time to receive a request head (slow-loris guard)
  * @param idleConnectionTimeoutMs an idle client keep-alive connection is closed after this
  * @param maxRequestBodyBytes default per-route body limit ({@code max_request_body_bytes} overrides it)
+ * @param maxHeaderBytes request line and headers together, in bytes; more is refused before any handler runs
+ * @param maxHeaders header fields in one request; more is refused
  * @param upstreamIdleTimeoutMs a pooled upstream connection idle this long is not reused
- * @param upstreamCaBundle extra CAs (PEM) trusted for {@code https://} services, on top of the JVM's
+ * @param limits the listener's other limits (URI length, stream idle time, HTTP/2)
  */
 public record ProxySettings(
     String bindAddress,
@@ -28,6 +30,7 @@ public record ProxySettings(
     int maxIdlePerUpstream,
     TrustedProxies trustedProxies,
     AccessLog.Format accessLog,
+    ListenerLimits limits,
     Optional<Path> upstreamCaBundle) {
 
   public static ProxySettings defaults(int port) {
@@ -44,10 +47,11 @@ public record ProxySettings(
         256,
         TrustedProxies.NONE,
         AccessLog.Format.TEXT,
+        ListenerLimits.DEFAULTS,
         Optional.empty());
   }
 
-  /** Without an upstream CA bundle. */
+  /** With the default {@link ListenerLimits}. */
   public ProxySettings(
       String bindAddress,
       int port,
@@ -62,44 +66,89 @@ public record ProxySettings(
       TrustedProxies trustedProxies,
       AccessLog.Format accessLog) {
     this(bindAddress, port, ioThreads, maxHeaderBytes, maxHeaders, requestHeadTimeoutMs, idleConnectionTimeoutMs,
-        maxRequestBodyBytes, upstreamIdleTimeoutMs, maxIdlePerUpstream, trustedProxies, accessLog, Optional.empty());
+        maxRequestBodyBytes, upstreamIdleTimeoutMs, maxIdlePerUpstream, trustedProxies, accessLog,
+        ListenerLimits.DEFAULTS, Optional.empty());
   }
 
   public ProxySettings {
     Objects.requireNonNull(bindAddress, "bindAddress");
     Objects.requireNonNull(trustedProxies, "trustedProxies");
     Objects.requireNonNull(accessLog, "accessLog");
+    Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(upstreamCaBundle, "upstreamCaBundle");
     if (port < 0 || port > 65535) throw new IllegalArgumentException("port: " + port + " (expected: 0-65535)");
+    positive("maxHeaderBytes", maxHeaderBytes);
+    positive("maxHeaders", maxHeaders);
+    positive("requestHeadTimeoutMs", requestHeadTimeoutMs);
+    positive("idleConnectionTimeoutMs", idleConnectionTimeoutMs);
+    positive("maxRequestBodyBytes", maxRequestBodyBytes);
+    if (requestHeadTimeoutMs > Integer.MAX_VALUE || idleConnectionTimeoutMs > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("timeouts: at most " + Integer.MAX_VALUE + " ms (expected: an int)");
+    }
+  }
+
+  private static void positive(String name, long value) {
+    if (value <= 0) throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
   }
 
   public ProxySettings withPort(int p) {
     return new ProxySettings(bindAddress, p, ioThreads, maxHeaderBytes, maxHeaders, requestHeadTimeoutMs,
         idleConnectionTimeoutMs, maxRequestBodyBytes, upstreamIdleTimeoutMs, maxIdlePerUpstream, trustedProxies,
-        accessLog, upstreamCaBundle);
-  }
-
-  public ProxySettings withBindAddress(String address) {
-    return new ProxySettings(address, port, ioThreads, maxHeaderBytes, maxHeaders, requestHeadTimeoutMs,
-        idleConnectionTimeoutMs, maxRequestBodyBytes, upstreamIdleTimeoutMs, maxIdlePerUpstream, trustedProxies,
-        accessLog, upstreamCaBundle);
+        accessLog, limits, upstreamCaBundle);
   }
 
   public ProxySettings withAccessLog(AccessLog.Format f) {
     return new ProxySettings(bindAddress, port, ioThreads, maxHeaderBytes, maxHeaders, requestHeadTimeoutMs,
         idleConnectionTimeoutMs, maxRequestBodyBytes, upstreamIdleTimeoutMs, maxIdlePerUpstream, trustedProxies, f,
-        upstreamCaBundle);
+        limits, upstreamCaBundle);
   }
 
   public ProxySettings withTrustedProxies(TrustedProxies t) {
     return new ProxySettings(bindAddress, port, ioThreads, maxHeaderBytes, maxHeaders, requestHeadTimeoutMs,
         idleConnectionTimeoutMs, maxRequestBodyBytes, upstreamIdleTimeoutMs, maxIdlePerUpstream, t, accessLog,
+        limits, upstreamCaBundle);
+  }
+
+  public ProxySettings withBindAddress(String address) {
+    return new ProxySettings(address, port, ioThreads, maxHeaderBytes, maxHeaders, requestHeadTimeoutMs,
+        idleConnectionTimeoutMs, maxRequestBodyBytes, upstreamIdleTimeoutMs, maxIdlePerUpstream, trustedProxies,
+        accessLog, limits, upstreamCaBundle);
+  }
+
+  public ProxySettings withIoThreads(int threads) {
+    return new ProxySettings(bindAddress, port, threads, maxHeaderBytes, maxHeaders, requestHeadTimeoutMs,
+        idleConnectionTimeoutMs, maxRequestBodyBytes, upstreamIdleTimeoutMs, maxIdlePerUpstream, trustedProxies,
+        accessLog, limits, upstreamCaBundle);
+  }
+
+  /** Head limits: bytes of request line and headers, number of header fields, time to receive them. */
+  public ProxySettings withHeadLimits(int bytes, int fields, long timeoutMs) {
+    return new ProxySettings(bindAddress, port, ioThreads, bytes, fields, timeoutMs, idleConnectionTimeoutMs,
+        maxRequestBodyBytes, upstreamIdleTimeoutMs, maxIdlePerUpstream, trustedProxies, accessLog, limits,
         upstreamCaBundle);
+  }
+
+  public ProxySettings withIdleConnectionTimeoutMs(long ms) {
+    return new ProxySettings(bindAddress, port, ioThreads, maxHeaderBytes, maxHeaders, requestHeadTimeoutMs, ms,
+        maxRequestBodyBytes, upstreamIdleTimeoutMs, maxIdlePerUpstream, trustedProxies, accessLog, limits,
+        upstreamCaBundle);
+  }
+
+  public ProxySettings withMaxRequestBodyBytes(long bytes) {
+    return new ProxySettings(bindAddress, port, ioThreads, maxHeaderBytes, maxHeaders, requestHeadTimeoutMs,
+        idleConnectionTimeoutMs, bytes, upstreamIdleTimeoutMs, maxIdlePerUpstream, trustedProxies, accessLog, limits,
+        upstreamCaBundle);
+  }
+
+  public ProxySettings withLimits(ListenerLimits l) {
+    return new ProxySettings(bindAddress, port, ioThreads, maxHeaderBytes, maxHeaders, requestHeadTimeoutMs,
+        idleConnectionTimeoutMs, maxRequestBodyBytes, upstreamIdleTimeoutMs, maxIdlePerUpstream, trustedProxies,
+        accessLog, l, upstreamCaBundle);
   }
 
   public ProxySettings withUpstreamCaBundle(Path caBundle) {
     return new ProxySettings(bindAddress, port, ioThreads, maxHeaderBytes, maxHeaders, requestHeadTimeoutMs,
         idleConnectionTimeoutMs, maxRequestBodyBytes, upstreamIdleTimeoutMs, maxIdlePerUpstream, trustedProxies,
-        accessLog, Optional.of(caBundle));
+        accessLog, limits, Optional.of(caBundle));
   }
 }

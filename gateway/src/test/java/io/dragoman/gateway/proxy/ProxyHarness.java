@@ -63,7 +63,7 @@ final class ProxyHarness implements AutoCloseable {
     ProxySettings d = ProxySettings.defaults(0);
     ProxySettings settings = new ProxySettings("127.0.0.1", 0, 2, d.maxHeaderBytes(), d.maxHeaders(),
         d.requestHeadTimeoutMs(), d.idleConnectionTimeoutMs(), 32L * 1024 * 1024, d.upstreamIdleTimeoutMs(),
-        d.maxIdlePerUpstream(), TrustedProxies.NONE, AccessLog.Format.TEXT, caBundle);
+        d.maxIdlePerUpstream(), TrustedProxies.NONE, AccessLog.Format.TEXT, ListenerLimits.DEFAULTS, caBundle);
     proxy = new ProxyServer(settings, table::get, resolver, listener);
     proxy.start();
   }

@@ -1,0 +1,76 @@
+package io.dragoman.gateway.proxy;
+
+import io.undertow.UndertowOptions;
+import org.xnio.Option;
+import org.xnio.OptionMap;
+
+/**
+ * Undertow's server options for the public listener, every limit set explicitly from {@link ProxySettings}
+ * (Undertow's own defaults are 1 MiB of headers, no parse timeout and unbounded HTTP/2 streams).
+ *
+ * <p>The head limits are enforced twice. {@link RequestGuard} answers 431 (414 for the URI) with the gateway's JSON
+ * body once a head passes {@code maxHeaderBytes} or {@code maxHeaders}. Undertow itself is given twice those values
+ * as the hard ceiling: a head beyond that never reaches a handler and Undertow answers a bare 400 and closes. So the
+ * memory one connection can hold in a request head is bounded by {@code 2 * maxHeaderBytes}.
+ */
+final class ListenerOptions {
+  /** Undertow's ceiling over our limits: room for the guard to answer with a reason before Undertow cuts. */
+  static final int HARD_CEILING_FACTOR = 2;
+
+  /**
+   * The gateway's own limits ride in the same option map: Undertow hands it to every connection, so
+   * {@link RequestGuard} reads them from the exchange it checks.
+   */
+  static final Option<Integer> GUARD_MAX_HEADER_BYTES =
+      Option.simple(ListenerOptions.class, "GUARD_MAX_HEADER_BYTES", Integer.class);
+
+  static final Option<Integer> GUARD_MAX_HEADERS =
+      Option.simple(ListenerOptions.class, "GUARD_MAX_HEADERS", Integer.class);
+
+  static final Option<Integer> GUARD_MAX_URI_BYTES =
+      Option.simple(ListenerOptions.class, "GUARD_MAX_URI_BYTES", Integer.class);
+
+  private ListenerOptions() {}
+
+  static OptionMap of(ProxySettings s) {
+    ListenerLimits l = s.limits();
+    int headerCeiling = (int) Math.min(Integer.MAX_VALUE, (long) s.maxHeaderBytes() * HARD_CEILING_FACTOR);
+    return OptionMap.builder()
+        .set(GUARD_MAX_HEADER_BYTES, s.maxHeaderBytes())
+        .set(GUARD_MAX_HEADERS, s.maxHeaders())
+        .set(GUARD_MAX_URI_BYTES, l.maxUriBytes())
+        .set(UndertowOptions.MAX_HEADER_SIZE, headerCeiling)
+        .set(UndertowOptions.MAX_HEADERS, s.maxHeaders() * HARD_CEILING_FACTOR)
+        .set(UndertowOptions.MAX_PARAMETERS, l.maxQueryParameters())
+        .set(UndertowOptions.MAX_COOKIES, l.maxCookies())
+        // Slow-loris: the whole head must arrive within this time of its first byte.
+        .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) s.requestHeadTimeoutMs())
+        // A keep-alive connection with no request in progress.
+        .set(UndertowOptions.NO_REQUEST_TIMEOUT, (int) s.idleConnectionTimeoutMs())
+        // No byte either way for this long closes the connection; Undertow applies it between requests too, so it
+        // can only be the larger of the two idle limits (see ListenerLimits#idleStreamTimeoutMs).
+        .set(UndertowOptions.IDLE_TIMEOUT, (int) effectiveIdleTimeoutMs(s))
+        .set(UndertowOptions.MAX_ENTITY_SIZE, s.maxRequestBodyBytes())
+        .set(UndertowOptions.REQUIRE_HOST_HTTP11, true)
+        .set(UndertowOptions.ALLOW_UNESCAPED_CHARACTERS_IN_URL, false)
+        .set(UndertowOptions.DECODE_URL, false) // we normalise the raw path ourselves
+        .set(UndertowOptions.ALLOW_ENCODED_SLASH, true) // ...and refuse %2F ourselves, with a reason
+        // A pipelined request that fails to parse must not overtake the answer to the one before it.
+        .set(UndertowOptions.BUFFER_PIPELINED_DATA, false)
+        .set(UndertowOptions.ALWAYS_SET_DATE, true)
+        // gRPC clients speak HTTP/2 with prior knowledge (h2c); HTTP/1.1 clients may upgrade with Upgrade: h2c.
+        .set(UndertowOptions.ENABLE_HTTP2, true)
+        // HTTP/2: bounded streams, headers, and RST_STREAM floods.
+        .set(UndertowOptions.HTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, l.http2MaxConcurrentStreams())
+        .set(UndertowOptions.MAX_CONCURRENT_REQUESTS_PER_CONNECTION, l.http2MaxConcurrentStreams())
+        .set(UndertowOptions.HTTP2_SETTINGS_MAX_HEADER_LIST_SIZE, s.maxHeaderBytes())
+        .set(UndertowOptions.HTTP2_SETTINGS_ENABLE_PUSH, false)
+        .set(UndertowOptions.MAX_RST_FRAMES_PER_WINDOW, l.http2MaxResetsPerWindow())
+        .set(UndertowOptions.RST_FRAMES_TIME_WINDOW, (int) Math.min(Integer.MAX_VALUE, l.http2ResetWindowMs()))
+        .getMap();
+  }
+
+  static long effectiveIdleTimeoutMs(ProxySettings s) {
+    return Math.min(Integer.MAX_VALUE, Math.max(s.idleConnectionTimeoutMs(), s.limits().idleStreamTimeoutMs()));
+  }
+}

@@ -1,0 +1,180 @@
+package io.dragoman.gateway.proxy;
+
+import static io.dragoman.gateway.proxy.HardeningRig.head;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dragoman.gateway.mapping.ForwardSpec;
+import io.dragoman.gateway.mapping.Mapping;
+import io.undertow.UndertowOptions;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+import org.xnio.OptionMap;
+
+/** The listener's limits over a raw socket, and the options Undertow is given. */
+class HardeningLimitsTest {
+  /**
+   * GatewayHandler answers every guard refusal 400 today; once it answers {@code e.failure()} this becomes 431 (and
+   * 414 for the URI), which {@link HardeningGuardTest} already asserts at the guard.
+   */
+  private static final int GUARD_SIZE_STATUS = 400;
+
+  @Test
+  void headOverTheLimitIsRefusedWithItsSize() throws Exception {
+    try (HardeningRig rig = new HardeningRig()) {
+      HardeningRig.Exchange x =
+          rig.send(head("GET /a HTTP/1.1", "Host: a", "X-A: " + "b".repeat(70_000), "Connection: close"));
+
+      assertThat(x.status()).isEqualTo(GUARD_SIZE_STATUS);
+      assertThat(x.only().body()).isEqualTo("{\"error\": \"request head is 70052 bytes (limit: 61440)\"}\n");
+      assertThat(rig.upstream.getRequestCount()).isZero();
+    }
+  }
+
+  @Test
+  void tooManyHeaderFieldsAreRefused() throws Exception {
+    try (HardeningRig rig = new HardeningRig()) {
+      StringBuilder many = new StringBuilder("GET /a HTTP/1.1\r\nHost: a\r\nConnection: close\r\n");
+      for (int i = 0; i < 150; i++) many.append("X-H").append(i).append(": v\r\n");
+
+      HardeningRig.Exchange x = rig.send(many + "\r\n");
+
+      assertThat(x.status()).isEqualTo(GUARD_SIZE_STATUS);
+      assertThat(x.only().body()).isEqualTo("{\"error\": \"request has 152 header fields (limit: 100)\"}\n");
+      assertThat(rig.upstream.getRequestCount()).isZero();
+    }
+  }
+
+  @Test
+  void overLongUriIsRefused() throws Exception {
+    try (HardeningRig rig = new HardeningRig()) {
+      HardeningRig.Exchange x = rig.send(head("GET /" + "a".repeat(9_000) + " HTTP/1.1", "Host: a", "Connection: close"));
+
+      assertThat(x.status()).isEqualTo(GUARD_SIZE_STATUS);
+      assertThat(x.only().body()).isEqualTo("{\"error\": \"request target is 9001 bytes (limit: 8192)\"}\n");
+      assertThat(rig.upstream.getRequestCount()).isZero();
+    }
+  }
+
+  /** Past twice the limits Undertow cuts the head itself: a bare 400, then close. */
+  @Test
+  void headPastTheHardCeilingIsRefusedByUndertow() throws Exception {
+    try (HardeningRig rig = new HardeningRig()) {
+      HardeningRig.Exchange big = rig.send(head("GET /a HTTP/1.1", "Host: a", "X-A: " + "b".repeat(130_000)));
+      StringBuilder many = new StringBuilder("GET /a HTTP/1.1\r\nHost: a\r\n");
+      for (int i = 0; i < 250; i++) many.append("X-H").append(i).append(": v\r\n");
+      HardeningRig.Exchange count = rig.send(many + "\r\n");
+
+      for (HardeningRig.Exchange x : List.of(big, count)) {
+        assertThat(x.status()).isEqualTo(400);
+        assertThat(x.only().body()).isEmpty();
+        assertThat(x.closed()).isTrue();
+      }
+      assertThat(rig.upstream.getRequestCount()).isZero();
+    }
+  }
+
+  /** Slow-loris: Undertow closes a connection whose head is incomplete after the timeout, without an answer. */
+  @Test
+  void incompleteHeadIsClosedAfterTheHeadTimeout() throws Exception {
+    try (HardeningRig rig = new HardeningRig(s -> s.withHeadLimits(s.maxHeaderBytes(), s.maxHeaders(), 300));
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), rig.proxy.port())) {
+      socket.setSoTimeout(HardeningRig.READ_TIMEOUT_MS);
+      long start = System.nanoTime();
+      socket.getOutputStream().write(HardeningRig.latin1("GET /a HTTP/1.1\r\nHost: a\r\nX-Slow: "));
+
+      int read = socket.getInputStream().read();
+
+      assertThat(read).isEqualTo(-1);
+      assertThat((System.nanoTime() - start) / 1_000_000).isBetween(250L, 3_000L);
+      assertThat(rig.upstream.getRequestCount()).isZero();
+    }
+  }
+
+  @Test
+  void idleKeepAliveConnectionIsClosed() throws Exception {
+    try (HardeningRig rig = new HardeningRig(s -> s.withIdleConnectionTimeoutMs(400));
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), rig.proxy.port())) {
+      socket.setSoTimeout(HardeningRig.READ_TIMEOUT_MS);
+      InputStream in = socket.getInputStream();
+      socket.getOutputStream().write(HardeningRig.latin1(head("GET /a HTTP/1.1", "Host: a")));
+      HardeningRig.Response first = HardeningRig.readResponses(in, 1).get(0);
+      long start = System.nanoTime();
+
+      int read = in.read();
+
+      assertThat(first.status()).isEqualTo(200);
+      assertThat(first.header("connection")).isEqualTo("keep-alive");
+      assertThat(read).isEqualTo(-1);
+      assertThat((System.nanoTime() - start) / 1_000_000).isBetween(300L, 3_000L);
+    }
+  }
+
+  @Test
+  void expectContinueOverTheRouteLimitIs413BeforeTheBodyIsRead() throws Exception {
+    try (HardeningRig rig = new HardeningRig()) {
+      rig.routes(Mapping.builder("small", "/small/", rig.service("small.ns", 80)).forward(maxBody(1024)).build());
+
+      HardeningRig.Exchange x = rig.send(
+          head("POST /small/x HTTP/1.1", "Host: a", "Content-Length: 4096", "Expect: 100-continue"));
+
+      assertThat(x.responses()).extracting(HardeningRig.Response::status).containsExactly(413); // no 100 Continue
+      assertThat(x.only().header("x-dragoman-reason")).isEqualTo("BR");
+      assertThat(x.only().body()).isEqualTo("{\"error\": \"request body larger than 1024 bytes\"}\n");
+      assertThat(x.closed()).isTrue();
+      assertThat(rig.upstream.getRequestCount()).isZero();
+    }
+  }
+
+  @Test
+  void bodyWithinTheRouteLimitIsForwarded() throws Exception {
+    try (HardeningRig rig = new HardeningRig()) {
+      rig.routes(Mapping.builder("small", "/small/", rig.service("small.ns", 80)).forward(maxBody(5)).build());
+
+      HardeningRig.Exchange x = rig.send(head("POST /small/x HTTP/1.1", "Host: a", "Content-Length: 5",
+          "Expect: 100-continue", "Connection: close") + "hello");
+
+      assertThat(x.responses()).extracting(HardeningRig.Response::status).containsExactly(200);
+      assertThat(rig.upstream.takeRequest().getBody().utf8()).isEqualTo("hello");
+    }
+  }
+
+  @Test
+  void everyLimitIsGivenToUndertowExplicitly() {
+    ProxySettings s = ProxySettings.defaults(8080);
+
+    OptionMap o = ListenerOptions.of(s);
+
+    assertThat(o.get(UndertowOptions.MAX_HEADER_SIZE, 0)).isEqualTo(2 * 60 * 1024);
+    assertThat(o.get(UndertowOptions.MAX_HEADERS, 0)).isEqualTo(200);
+    assertThat(o.get(ListenerOptions.GUARD_MAX_HEADER_BYTES, 0)).isEqualTo(60 * 1024);
+    assertThat(o.get(ListenerOptions.GUARD_MAX_HEADERS, 0)).isEqualTo(100);
+    assertThat(o.get(ListenerOptions.GUARD_MAX_URI_BYTES, 0)).isEqualTo(8 * 1024);
+    assertThat(o.get(UndertowOptions.REQUEST_PARSE_TIMEOUT, 0)).isEqualTo(10_000);
+    assertThat(o.get(UndertowOptions.NO_REQUEST_TIMEOUT, 0)).isEqualTo(3_600_000);
+    assertThat(o.get(UndertowOptions.IDLE_TIMEOUT, 0)).isEqualTo(3_600_000);
+    assertThat(o.get(UndertowOptions.MAX_ENTITY_SIZE, 0L)).isEqualTo(32L * 1024 * 1024);
+    assertThat(o.get(UndertowOptions.REQUIRE_HOST_HTTP11, false)).isTrue();
+    assertThat(o.get(UndertowOptions.BUFFER_PIPELINED_DATA, true)).isFalse();
+    assertThat(o.get(UndertowOptions.ALLOW_UNESCAPED_CHARACTERS_IN_URL, true)).isFalse();
+    assertThat(o.get(UndertowOptions.HTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, 0)).isEqualTo(100);
+    assertThat(o.get(UndertowOptions.MAX_CONCURRENT_REQUESTS_PER_CONNECTION, 0)).isEqualTo(100);
+    assertThat(o.get(UndertowOptions.HTTP2_SETTINGS_MAX_HEADER_LIST_SIZE, 0)).isEqualTo(60 * 1024);
+    assertThat(o.get(UndertowOptions.HTTP2_SETTINGS_ENABLE_PUSH, true)).isFalse();
+    assertThat(o.get(UndertowOptions.MAX_RST_FRAMES_PER_WINDOW, 0)).isEqualTo(200);
+    assertThat(o.get(UndertowOptions.RST_FRAMES_TIME_WINDOW, 0)).isEqualTo(30_000);
+    assertThat(o.get(UndertowOptions.MAX_PARAMETERS, 0)).isEqualTo(1000);
+    assertThat(o.get(UndertowOptions.MAX_COOKIES, 0)).isEqualTo(200);
+  }
+
+  private static ForwardSpec maxBody(long bytes) {
+    ForwardSpec d = ForwardSpec.DEFAULTS;
+    return new ForwardSpec(d.rewrite(), d.regexRewrite(), d.hostRewrite(), d.autoHostRewrite(), d.addRequestHeaders(),
+        d.removeRequestHeaders(), d.addResponseHeaders(), d.removeResponseHeaders(), d.timeoutMs(),
+        d.connectTimeoutMs(), d.idleTimeoutMs(), d.grpc(), d.allowUpgrade(), OptionalLong.of(bytes));
+  }
+}
