@@ -81,6 +81,7 @@ public final class Gateway implements AutoCloseable {
     ProxySettings proxySettings =
         ProxySettings.defaults(config.port())
             .withBindAddress(config.address())
+            .withIoThreads(config.ioThreads())
             .withAccessLog(config.accessLog())
             .withTrustedProxies(TrustedProxies.parse(config.trustedProxies()));
     if (config.upstreamCaBundle().isPresent()) {

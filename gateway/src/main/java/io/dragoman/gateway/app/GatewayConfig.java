@@ -35,7 +35,8 @@ public record GatewayConfig(
     boolean help,
     String address,
     UpstreamPolicy upstreamPolicy,
-    Optional<Path> upstreamCaBundle) {
+    Optional<Path> upstreamCaBundle,
+    int ioThreads) {
 
   static final Path SERVICE_ACCOUNT = Path.of("/var/run/secrets/kubernetes.io/serviceaccount");
 
@@ -74,6 +75,7 @@ public record GatewayConfig(
                                 (env DRAGOMAN_ALLOWED_UPSTREAM_NAMESPACES, comma-separated; default: any)
         --prefix-ownership      a match claimed by one namespace is refused to others
                                 (env DRAGOMAN_PREFIX_OWNERSHIP=true)
+        --io-threads N          I/O threads of the public listener (env DRAGOMAN_IO_THREADS; default: one per core)
         --upstream-ca-bundle PATH
                                 PEM file of CA certificates trusted for https:// upstreams, besides the JVM's
                                 (env DRAGOMAN_UPSTREAM_CA_BUNDLE)
@@ -105,6 +107,7 @@ public record GatewayConfig(
     Boolean ownership = null;
     Boolean linkLocal = null;
     String caBundle = null;
+    Integer ioThreads = null;
 
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
@@ -131,6 +134,7 @@ public record GatewayConfig(
         case "--address" -> address = value != null ? value : next(args, ++i, arg);
         case "--allowed-upstream-namespaces" -> allowedNamespaces = value != null ? value : next(args, ++i, arg);
         case "--prefix-ownership" -> ownership = value == null || Boolean.parseBoolean(value);
+        case "--io-threads" -> ioThreads = nonNegative(arg, value != null ? value : next(args, ++i, arg));
         case "--upstream-ca-bundle" -> caBundle = value != null ? value : next(args, ++i, arg);
         case "--allow-link-local-upstreams" -> linkLocal = value == null || Boolean.parseBoolean(value);
         default -> throw new IllegalArgumentException("unknown option " + args[i] + " (see --help)");
@@ -161,6 +165,7 @@ public record GatewayConfig(
     if (ownership == null) ownership = Boolean.parseBoolean(envOr(env, "DRAGOMAN_PREFIX_OWNERSHIP", "false"));
     if (linkLocal == null) linkLocal = Boolean.parseBoolean(envOr(env, "DRAGOMAN_ALLOW_LINK_LOCAL_UPSTREAMS", "false"));
     if (caBundle == null) caBundle = envOr(env, "DRAGOMAN_UPSTREAM_CA_BUNDLE", null);
+    if (ioThreads == null) ioThreads = nonNegative("DRAGOMAN_IO_THREADS", envOr(env, "DRAGOMAN_IO_THREADS", "0"));
     Set<String> namespaces = new TreeSet<>();
     for (String n : allowedNamespaces.split(",")) if (!n.isBlank()) namespaces.add(n.trim());
 
@@ -187,7 +192,8 @@ public record GatewayConfig(
         help,
         address,
         new UpstreamPolicy(linkLocal, false, namespaces, ownership),
-        Optional.ofNullable(caBundle).map(Path::of));
+        Optional.ofNullable(caBundle).map(Path::of),
+        ioThreads);
   }
 
   private static AccessLog.Format accessLogFormat(String s) {
@@ -231,7 +237,7 @@ public record GatewayConfig(
     } catch (NumberFormatException e) {
       // fall through to the message
     }
-    throw new IllegalArgumentException(name + ": \"" + value + "\" (expected: a whole number of seconds >= 0)");
+    throw new IllegalArgumentException(name + ": \"" + value + "\" (expected: a whole number >= 0)");
   }
 
   private static boolean notBlank(String s) {
