@@ -29,6 +29,10 @@ public record ListenerLimits(
   public ListenerLimits {
     positive("maxUriBytes", maxUriBytes);
     positive("idleStreamTimeoutMs", idleStreamTimeoutMs);
+    if (idleStreamTimeoutMs > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "idleStreamTimeoutMs: " + idleStreamTimeoutMs + " (expected: 1-" + Integer.MAX_VALUE + ")");
+    }
     positive("http2MaxConcurrentStreams", http2MaxConcurrentStreams);
     positive("http2MaxResetsPerWindow", http2MaxResetsPerWindow);
     positive("http2ResetWindowMs", http2ResetWindowMs);

@@ -34,13 +34,13 @@ final class ListenerOptions {
 
   static OptionMap of(ProxySettings s) {
     ListenerLimits l = s.limits();
-    int headerCeiling = (int) Math.min(Integer.MAX_VALUE, (long) s.maxHeaderBytes() * HARD_CEILING_FACTOR);
+    int headerCeiling = ceiling(s.maxHeaderBytes());
     return OptionMap.builder()
         .set(GUARD_MAX_HEADER_BYTES, s.maxHeaderBytes())
         .set(GUARD_MAX_HEADERS, s.maxHeaders())
         .set(GUARD_MAX_URI_BYTES, l.maxUriBytes())
         .set(UndertowOptions.MAX_HEADER_SIZE, headerCeiling)
-        .set(UndertowOptions.MAX_HEADERS, s.maxHeaders() * HARD_CEILING_FACTOR)
+        .set(UndertowOptions.MAX_HEADERS, ceiling(s.maxHeaders()))
         .set(UndertowOptions.MAX_PARAMETERS, l.maxQueryParameters())
         .set(UndertowOptions.MAX_COOKIES, l.maxCookies())
         // Slow-loris: the whole head must arrive within this time of its first byte.
@@ -68,6 +68,10 @@ final class ListenerOptions {
         .set(UndertowOptions.MAX_RST_FRAMES_PER_WINDOW, l.http2MaxResetsPerWindow())
         .set(UndertowOptions.RST_FRAMES_TIME_WINDOW, (int) Math.min(Integer.MAX_VALUE, l.http2ResetWindowMs()))
         .getMap();
+  }
+
+  private static int ceiling(int limit) {
+    return (int) Math.min(Integer.MAX_VALUE, (long) limit * HARD_CEILING_FACTOR);
   }
 
   static long effectiveIdleTimeoutMs(ProxySettings s) {

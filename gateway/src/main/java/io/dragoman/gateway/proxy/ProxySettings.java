@@ -79,16 +79,19 @@ public record ProxySettings(
     if (port < 0 || port > 65535) throw new IllegalArgumentException("port: " + port + " (expected: 0-65535)");
     positive("maxHeaderBytes", maxHeaderBytes);
     positive("maxHeaders", maxHeaders);
-    positive("requestHeadTimeoutMs", requestHeadTimeoutMs);
-    positive("idleConnectionTimeoutMs", idleConnectionTimeoutMs);
+    positiveInt("requestHeadTimeoutMs", requestHeadTimeoutMs); // Undertow takes int milliseconds
+    positiveInt("idleConnectionTimeoutMs", idleConnectionTimeoutMs);
     positive("maxRequestBodyBytes", maxRequestBodyBytes);
-    if (requestHeadTimeoutMs > Integer.MAX_VALUE || idleConnectionTimeoutMs > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("timeouts: at most " + Integer.MAX_VALUE + " ms (expected: an int)");
-    }
   }
 
   private static void positive(String name, long value) {
     if (value <= 0) throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
+  }
+
+  private static void positiveInt(String name, long value) {
+    if (value <= 0 || value > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(name + ": " + value + " (expected: 1-" + Integer.MAX_VALUE + ")");
+    }
   }
 
   public ProxySettings withPort(int p) {

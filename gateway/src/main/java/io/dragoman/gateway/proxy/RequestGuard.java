@@ -11,14 +11,14 @@ import org.xnio.Option;
 import org.xnio.OptionMap;
 
 /**
- * Refusals of requests whose meaning is ambiguous, before anything is matched or forwarded (HARDENING.md): the
- * answer is 400 (414 or 431 for the size limits) and, for 400, the connection is closed.
+ * Refusals of requests whose meaning is ambiguous, before anything is matched or forwarded: the answer is 400 (414
+ * or 431 for the size limits, see {@link BadRequestException#failure()}) and, for 400, the connection is closed.
  *
  * <p>Undertow's parser already refuses most malformed framing before a handler runs (bare LF, bare CR, NUL and other
  * controls, spaces in header names, empty names, Content-Length with Transfer-Encoding, duplicate Content-Length,
  * duplicate or malformed Host). The same rules are checked here again, so the refusal does not depend on a parser
- * detail of one Undertow version, plus the ones Undertow lets through: a Transfer-Encoding that is not exactly
- * {@code chunked}, an empty Host, an unknown protocol version, absolute-form targets with a scheme other than http(s),
+ * detail of one Undertow version, plus the ones Undertow lets through: a Transfer-Encoding other than the single
+ * coding {@code chunked} (in any case, as RFC 9112 allows), an empty Host, an unknown protocol version, absolute-form targets with a scheme other than http(s),
  * the gateway's own head and URI limits, and underscores in header names.
  */
 final class RequestGuard {
