@@ -4,9 +4,14 @@ import io.dragoman.gateway.routing.Route;
 import io.dragoman.gateway.routing.RouteGroup;
 import io.dragoman.gateway.routing.RouteTable;
 import io.undertow.server.HttpHandler;
+import io.undertow.io.IoCallback;
+import io.undertow.io.Sender;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.protocol.http.HttpContinue;
+import io.undertow.util.Headers;
 import io.undertow.util.SameThreadExecutor;
 import java.util.UUID;
+import org.xnio.IoUtils;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
@@ -43,7 +48,7 @@ final class GatewayHandler implements HttpHandler {
       RequestGuard.check(exchange);
       path = PathNormalizer.normalize(rawPath(exchange));
     } catch (BadRequestException e) {
-      ErrorResponses.send(exchange, Failure.BAD_REQUEST, e.getMessage());
+      ErrorResponses.send(exchange, e.failure(), e.getMessage());
       return;
     }
     exchange.putAttachment(ProxyAttachments.PATH, path);
@@ -73,6 +78,23 @@ final class GatewayHandler implements HttpHandler {
     String forwardPath = route.forwardPath(path, query == null ? "" : query);
     ProxyExchange relay = new ProxyExchange(exchange, route, forwardPath, group.shadows(), context);
     // Dispatching keeps the exchange open after this method returns; the relay ends it.
+    if (HttpContinue.requiresContinueResponse(exchange)) {
+      // The body fits the route's limit (checked above): tell the client to send it. The gateway answers
+      // 100-continue itself, as Envoy does, so the upstream sees an ordinary request.
+      exchange.dispatch(SameThreadExecutor.INSTANCE, () -> HttpContinue.sendContinueResponse(exchange, new IoCallback() {
+        @Override
+        public void onComplete(HttpServerExchange ex, Sender sender) {
+          ex.getRequestHeaders().remove(Headers.EXPECT);
+          relay.start();
+        }
+
+        @Override
+        public void onException(HttpServerExchange ex, Sender sender, java.io.IOException e) {
+          IoUtils.safeClose(ex.getConnection());
+        }
+      }));
+      return;
+    }
     exchange.dispatch(SameThreadExecutor.INSTANCE, relay::start);
   }
 

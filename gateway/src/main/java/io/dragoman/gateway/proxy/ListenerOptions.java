@@ -51,7 +51,6 @@ final class ListenerOptions {
         // can only be the larger of the two idle limits (see ListenerLimits#idleStreamTimeoutMs).
         .set(UndertowOptions.IDLE_TIMEOUT, (int) effectiveIdleTimeoutMs(s))
         .set(UndertowOptions.MAX_ENTITY_SIZE, s.maxRequestBodyBytes())
-        .set(UndertowOptions.REQUIRE_HOST_HTTP11, true)
         .set(UndertowOptions.ALLOW_UNESCAPED_CHARACTERS_IN_URL, false)
         .set(UndertowOptions.DECODE_URL, false) // we normalise the raw path ourselves
         .set(UndertowOptions.ALLOW_ENCODED_SLASH, true) // ...and refuse %2F ourselves, with a reason

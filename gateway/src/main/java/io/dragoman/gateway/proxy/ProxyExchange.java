@@ -411,6 +411,11 @@ final class ProxyExchange {
       fail(Failure.BODY_TOO_LARGE, "request body larger than " + exchange.getMaxEntitySize() + " bytes");
       return;
     }
+    if (!answered && exchange.getConnection().isOpen()) {
+      // A body the server could not read (e.g. a malformed chunk): refuse it, and close.
+      fail(Failure.BAD_REQUEST, "malformed request body");
+      return;
+    }
     abortBoth(); // the client went away mid-body: nobody to answer
   }
 
@@ -428,7 +433,9 @@ final class ProxyExchange {
     answered = true;
     cancelTryTimer();
     dropConnection(); // mid-exchange: never reusable
-    context.listener().upstreamFailure(route.mapping().name(), route.mapping().namespace(), failure.reason());
+    if (failure.upstream()) {
+      context.listener().upstreamFailure(route.mapping().name(), route.mapping().namespace(), failure.reason());
+    }
     ErrorResponses.send(exchange, failure, message);
   }
 
