@@ -84,6 +84,7 @@ public final class Gateway implements AutoCloseable {
             .withIoThreads(config.ioThreads())
             .withAccessLog(config.accessLog())
             .withTrustedProxies(TrustedProxies.parse(config.trustedProxies()));
+    proxySettings = config.limits().applyTo(proxySettings);
     if (config.upstreamCaBundle().isPresent()) {
       proxySettings = proxySettings.withUpstreamCaBundle(config.upstreamCaBundle().get());
     }

@@ -36,7 +36,8 @@ public record GatewayConfig(
     String address,
     UpstreamPolicy upstreamPolicy,
     Optional<Path> upstreamCaBundle,
-    int ioThreads) {
+    int ioThreads,
+    ListenerFlags limits) {
 
   static final Path SERVICE_ACCOUNT = Path.of("/var/run/secrets/kubernetes.io/serviceaccount");
 
@@ -50,6 +51,7 @@ public record GatewayConfig(
     Objects.requireNonNull(address, "address");
     Objects.requireNonNull(upstreamPolicy, "upstreamPolicy");
     Objects.requireNonNull(upstreamCaBundle, "upstreamCaBundle");
+    Objects.requireNonNull(limits, "limits");
   }
 
   static final String USAGE =
@@ -81,6 +83,14 @@ public record GatewayConfig(
                                 (env DRAGOMAN_UPSTREAM_CA_BUNDLE)
         --allow-link-local-upstreams
                                 allow link-local and cloud metadata upstreams (env DRAGOMAN_ALLOW_LINK_LOCAL_UPSTREAMS=true)
+        --max-header-bytes N    request line + headers (env DRAGOMAN_MAX_HEADER_BYTES; 61440) -> 431
+        --max-headers N         header fields (env DRAGOMAN_MAX_HEADERS; 100) -> 431
+        --max-uri-bytes N       request target (env DRAGOMAN_MAX_URI_BYTES; 8192) -> 414
+        --request-head-timeout-ms N
+                                time to receive a request head (env DRAGOMAN_REQUEST_HEAD_TIMEOUT_MS; 10000)
+        --idle-timeout-ms N     idle keep-alive connection (env DRAGOMAN_IDLE_TIMEOUT_MS; 3600000)
+        --max-request-body-bytes N
+                                default body limit per route (env DRAGOMAN_MAX_REQUEST_BODY_BYTES; 33554432) -> 413
         --help                  this text
 
       With no --config and no cluster, the gateway serves examples/local from the working directory.
@@ -108,6 +118,7 @@ public record GatewayConfig(
     Boolean linkLocal = null;
     String caBundle = null;
     Integer ioThreads = null;
+    Map<String, Long> limits = new java.util.HashMap<>();
 
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
@@ -137,7 +148,12 @@ public record GatewayConfig(
         case "--io-threads" -> ioThreads = nonNegative(arg, value != null ? value : next(args, ++i, arg));
         case "--upstream-ca-bundle" -> caBundle = value != null ? value : next(args, ++i, arg);
         case "--allow-link-local-upstreams" -> linkLocal = value == null || Boolean.parseBoolean(value);
-        default -> throw new IllegalArgumentException("unknown option " + args[i] + " (see --help)");
+        default -> {
+          if (!ListenerFlags.NAMES.containsKey(arg)) {
+            throw new IllegalArgumentException("unknown option " + args[i] + " (see --help)");
+          }
+          limits.put(arg, positive(arg, value != null ? value : next(args, ++i, arg)));
+        }
       }
     }
 
@@ -166,6 +182,10 @@ public record GatewayConfig(
     if (linkLocal == null) linkLocal = Boolean.parseBoolean(envOr(env, "DRAGOMAN_ALLOW_LINK_LOCAL_UPSTREAMS", "false"));
     if (caBundle == null) caBundle = envOr(env, "DRAGOMAN_UPSTREAM_CA_BUNDLE", null);
     if (ioThreads == null) ioThreads = nonNegative("DRAGOMAN_IO_THREADS", envOr(env, "DRAGOMAN_IO_THREADS", "0"));
+    for (Map.Entry<String, String> name : ListenerFlags.NAMES.entrySet()) {
+      String v = envOr(env, name.getValue(), null);
+      if (!limits.containsKey(name.getKey()) && v != null) limits.put(name.getKey(), positive(name.getValue(), v));
+    }
     Set<String> namespaces = new TreeSet<>();
     for (String n : allowedNamespaces.split(",")) if (!n.isBlank()) namespaces.add(n.trim());
 
@@ -193,7 +213,8 @@ public record GatewayConfig(
         address,
         new UpstreamPolicy(linkLocal, false, namespaces, ownership),
         Optional.ofNullable(caBundle).map(Path::of),
-        ioThreads);
+        ioThreads,
+        ListenerFlags.of(limits));
   }
 
   private static AccessLog.Format accessLogFormat(String s) {
@@ -238,6 +259,16 @@ public record GatewayConfig(
       // fall through to the message
     }
     throw new IllegalArgumentException(name + ": \"" + value + "\" (expected: a whole number >= 0)");
+  }
+
+  private static long positive(String name, String value) {
+    try {
+      long n = Long.parseLong(value.trim());
+      if (n > 0) return n;
+    } catch (NumberFormatException e) {
+      // fall through to the message
+    }
+    throw new IllegalArgumentException(name + ": \"" + value + "\" (expected: a whole number > 0)");
   }
 
   private static boolean notBlank(String s) {

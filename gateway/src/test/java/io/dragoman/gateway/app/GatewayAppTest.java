@@ -70,7 +70,8 @@ class GatewayAppTest {
 
   private void start() throws Exception {
     GatewayConfig config = new GatewayConfig(List.of(dir), false, "default", false, Optional.empty(), "default", 0, 0,
-        "127.0.0.1", AccessLog.Format.OFF, List.of(), Duration.ZERO, Duration.ofSeconds(5), false, "127.0.0.1", UpstreamPolicy.DEFAULTS, Optional.empty(), 0);
+        "127.0.0.1", AccessLog.Format.OFF, List.of(), Duration.ZERO, Duration.ofSeconds(5), false, "127.0.0.1", UpstreamPolicy.DEFAULTS, Optional.empty(), 0,
+        ListenerFlags.DEFAULTS);
     gateway = new Gateway(config, Clock.systemUTC(), new DnsResolver(Duration.ofSeconds(30)));
     gateway.start();
   }
@@ -220,6 +221,22 @@ class GatewayAppTest {
     assertThat(c.configPaths()).containsExactly(Path.of("a.yaml"), Path.of("b"));
     assertThat(c.adminAddress()).isEqualTo("127.0.0.1");
     assertThat(c.namespace()).isEqualTo("default");
+  }
+
+  @Test
+  void listenerLimitsComeFromFlagsAndEnvironment() {
+    GatewayConfig c = GatewayConfig.parse(new String[] {"--max-header-bytes", "8192", "--max-uri-bytes=1024"},
+        Map.of("DRAGOMAN_MAX_REQUEST_BODY_BYTES", "1048576", "DRAGOMAN_MAX_HEADER_BYTES", "99"));
+    io.dragoman.gateway.proxy.ProxySettings s =
+        c.limits().applyTo(io.dragoman.gateway.proxy.ProxySettings.defaults(0));
+
+    assertThat(s.maxHeaderBytes()).isEqualTo(8192);
+    assertThat(s.maxRequestBodyBytes()).isEqualTo(1_048_576);
+    assertThat(s.limits().maxUriBytes()).isEqualTo(1024);
+    assertThat(s.maxHeaders()).isEqualTo(100);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> GatewayConfig.parse(new String[] {"--max-headers", "0"}, Map.of()))
+        .hasMessage("--max-headers: \"0\" (expected: a whole number > 0)");
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.dragoman.gateway.bench;
 
 import io.dragoman.gateway.app.Gateway;
 import io.dragoman.gateway.app.GatewayConfig;
+import io.dragoman.gateway.app.ListenerFlags;
 import io.dragoman.gateway.proxy.AccessLog;
 import io.dragoman.gateway.routing.UpstreamPolicy;
 import io.dragoman.gateway.proxy.UpstreamResolver;
@@ -75,7 +76,8 @@ class PropagationBenchmark {
 
     long heapBefore = usedHeapAfterGc();
     GatewayConfig config = new GatewayConfig(List.of(), true, "default", false, Optional.empty(), "default", 0, 0,
-        "127.0.0.1", AccessLog.Format.OFF, List.of(), Duration.ZERO, Duration.ofSeconds(5), false, "127.0.0.1", UpstreamPolicy.DEFAULTS, Optional.empty(), 0);
+        "127.0.0.1", AccessLog.Format.OFF, List.of(), Duration.ZERO, Duration.ofSeconds(5), false, "127.0.0.1", UpstreamPolicy.DEFAULTS, Optional.empty(), 0,
+        ListenerFlags.DEFAULTS);
     long t0 = System.nanoTime();
     Gateway gateway = new Gateway(config, Clock.systemUTC(), everythingToUpstream, () -> client);
     gateway.start();
