@@ -483,6 +483,10 @@ final class ProxyExchange {
   }
 
   private static void flushThen(StreamSinkChannel channel, Runnable then) {
+    flushThen(channel, then, () -> IoUtils.safeClose(channel));
+  }
+
+  private static void flushThen(StreamSinkChannel channel, Runnable then, Runnable onError) {
     try {
       channel.shutdownWrites();
       if (channel.flush()) {
@@ -494,10 +498,10 @@ final class ProxyExchange {
         ch.suspendWrites();
         ch.getWriteSetter().set(null);
         then.run();
-      }, ChannelListeners.closingChannelExceptionHandler()));
+      }, (ch, e) -> onError.run()));
       channel.resumeWrites();
     } catch (IOException e) {
-      IoUtils.safeClose(channel);
+      onError.run();
     }
   }
 
