@@ -51,25 +51,6 @@ public record ProxySettings(
         Optional.empty());
   }
 
-  /** With the default {@link ListenerLimits}. */
-  public ProxySettings(
-      String bindAddress,
-      int port,
-      int ioThreads,
-      int maxHeaderBytes,
-      int maxHeaders,
-      long requestHeadTimeoutMs,
-      long idleConnectionTimeoutMs,
-      long maxRequestBodyBytes,
-      long upstreamIdleTimeoutMs,
-      int maxIdlePerUpstream,
-      TrustedProxies trustedProxies,
-      AccessLog.Format accessLog) {
-    this(bindAddress, port, ioThreads, maxHeaderBytes, maxHeaders, requestHeadTimeoutMs, idleConnectionTimeoutMs,
-        maxRequestBodyBytes, upstreamIdleTimeoutMs, maxIdlePerUpstream, trustedProxies, accessLog,
-        ListenerLimits.DEFAULTS, Optional.empty());
-  }
-
   public ProxySettings {
     Objects.requireNonNull(bindAddress, "bindAddress");
     Objects.requireNonNull(trustedProxies, "trustedProxies");

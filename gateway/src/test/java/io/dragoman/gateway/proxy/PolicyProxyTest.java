@@ -43,11 +43,9 @@ class PolicyProxyTest {
       }
     });
     upstream.start();
-    ProxySettings d = ProxySettings.defaults(0);
-    proxy = new ProxyServer(new ProxySettings("127.0.0.1", 0, 1, d.maxHeaderBytes(), d.maxHeaders(),
-        d.requestHeadTimeoutMs(), d.idleConnectionTimeoutMs(), d.maxRequestBodyBytes(), d.upstreamIdleTimeoutMs(),
-        d.maxIdlePerUpstream(), TrustedProxies.NONE, AccessLog.Format.OFF), table::get, new DnsResolver(Duration.ofSeconds(5)),
-        ProxyListener.NONE);
+    ProxySettings settings =
+        ProxySettings.defaults(0).withBindAddress("127.0.0.1").withIoThreads(1).withAccessLog(AccessLog.Format.OFF);
+    proxy = new ProxyServer(settings, table::get, new DnsResolver(Duration.ofSeconds(5)), ProxyListener.NONE);
     proxy.start();
   }
 

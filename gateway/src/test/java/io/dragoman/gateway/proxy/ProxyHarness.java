@@ -60,10 +60,9 @@ final class ProxyHarness implements AutoCloseable {
   }
 
   ProxyHarness(Optional<Path> caBundle) {
-    ProxySettings d = ProxySettings.defaults(0);
-    ProxySettings settings = new ProxySettings("127.0.0.1", 0, 2, d.maxHeaderBytes(), d.maxHeaders(),
-        d.requestHeadTimeoutMs(), d.idleConnectionTimeoutMs(), 32L * 1024 * 1024, d.upstreamIdleTimeoutMs(),
-        d.maxIdlePerUpstream(), TrustedProxies.NONE, AccessLog.Format.TEXT, ListenerLimits.DEFAULTS, caBundle);
+    ProxySettings settings =
+        ProxySettings.defaults(0).withBindAddress("127.0.0.1").withIoThreads(2).withAccessLog(AccessLog.Format.TEXT);
+    if (caBundle.isPresent()) settings = settings.withUpstreamCaBundle(caBundle.get());
     proxy = new ProxyServer(settings, table::get, resolver, listener);
     proxy.start();
   }

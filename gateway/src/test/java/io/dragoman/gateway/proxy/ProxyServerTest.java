@@ -47,10 +47,8 @@ class ProxyServerTest {
   @BeforeEach
   void start() throws IOException {
     upstream.start();
-    ProxySettings settings = ProxySettings.defaults(0).withAccessLog(AccessLog.Format.TEXT);
-    settings = new ProxySettings("127.0.0.1", 0, 2, settings.maxHeaderBytes(), settings.maxHeaders(),
-        settings.requestHeadTimeoutMs(), settings.idleConnectionTimeoutMs(), 32L * 1024 * 1024,
-        settings.upstreamIdleTimeoutMs(), settings.maxIdlePerUpstream(), TrustedProxies.NONE, AccessLog.Format.TEXT);
+    ProxySettings settings =
+        ProxySettings.defaults(0).withBindAddress("127.0.0.1").withIoThreads(2).withAccessLog(AccessLog.Format.TEXT);
     proxy = new ProxyServer(settings, table::get, resolver, ProxyListener.NONE);
     proxy.start();
   }

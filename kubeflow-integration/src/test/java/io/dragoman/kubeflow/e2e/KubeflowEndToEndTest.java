@@ -71,10 +71,8 @@ class KubeflowEndToEndTest {
     gatewaySource = new KubernetesSource(gatewayClient, KubernetesSourceSettings.clusterWide("kubeflow"), store);
     gatewaySource.start();
     gatewaySource.firstSync().get(30, java.util.concurrent.TimeUnit.SECONDS);
-    ProxySettings d = ProxySettings.defaults(0);
-    ProxySettings settings = new ProxySettings("127.0.0.1", 0, 2, d.maxHeaderBytes(), d.maxHeaders(),
-        d.requestHeadTimeoutMs(), d.idleConnectionTimeoutMs(), d.maxRequestBodyBytes(), d.upstreamIdleTimeoutMs(),
-        d.maxIdlePerUpstream(), d.trustedProxies(), AccessLog.Format.TEXT);
+    ProxySettings settings =
+        ProxySettings.defaults(0).withBindAddress("127.0.0.1").withIoThreads(2).withAccessLog(AccessLog.Format.TEXT);
     proxy = new ProxyServer(settings, store::table, dns, ProxyListener.NONE);
     proxy.start();
   }
