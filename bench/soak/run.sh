@@ -95,7 +95,7 @@ sample() {
   threads=$(awk '/^Threads:/ {print $2}' "/proc/$gw/status")
   fds=$(ls "/proc/$gw/fd" | wc -l)
   upstream=$(ss -tn state established "( dport = :$UP_PORT )" 2>/dev/null | tail -n +2 | wc -l)
-  gen=$(curl -s "127.0.0.1:$ADMIN_PORT/ambassador/v0/diag/?json=true" | sed -n 's/.*"generation" : \([0-9]*\).*/\1/p' | head -1)
+  gen=$(curl -s "127.0.0.1:$ADMIN_PORT/ambassador/v0/diag/?json=true" | sed -n 's/.*"generation" : \([0-9]*\).*/\1/p' | head -1 || true)
   printf '| %6s | %10s | %7s | %5s | %18s | %10s |\n' "$1" "$heap" "$threads" "$fds" "$upstream" "$gen"
 }
 echo "| second | heap used after GC | threads | fds | upstream connections | generation |"
