@@ -95,6 +95,9 @@ final class GatewayHandler implements HttpHandler {
       }));
       return;
     }
+    if (!exchange.isUpgrade() && !exchange.getRequestHeaders().contains(Headers.UPGRADE)) {
+      ClientReads.keepRegistered(exchange);
+    }
     exchange.dispatch(SameThreadExecutor.INSTANCE, relay::start);
   }
 

@@ -14,15 +14,12 @@ import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.SameThreadExecutor;
-import io.undertow.util.Transfer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
-import org.xnio.ChannelExceptionHandler;
 import org.xnio.ChannelListener;
-import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
 import org.xnio.Options;
 import org.xnio.XnioExecutor;
@@ -246,14 +243,28 @@ final class ProxyExchange {
       return;
     }
     bodyStarted = true;
-    Transfer.initiateTransfer(
-        exchange.getRequestChannel(),
-        sink,
-        ChannelListeners.closingChannelListener(),
-        ch -> flushThen(ch, sent),
-        (ChannelExceptionHandler<StreamSourceChannel>) (ch, e) -> clientBodyBroke(e),
-        (ChannelExceptionHandler<StreamSinkChannel>) (ch, e) -> upstreamBroke(e, false),
-        exchange.getConnection().getByteBufferPool());
+    Pump.start(exchange.getRequestChannel(), sink, new Pump.Events() {
+      @Override
+      public void sourceEnded(StreamSourceChannel source) {
+        IoUtils.safeClose(source);
+      }
+
+      @Override
+      public void done() {
+        sent.run();
+        if (upgrade == null) ClientReads.keepRegistered(exchange);
+      }
+
+      @Override
+      public void sourceFailed(IOException e) {
+        clientBodyBroke(e);
+      }
+
+      @Override
+      public void sinkFailed(IOException e) {
+        upstreamBroke(e, false);
+      }
+    }, exchange.getConnection().getByteBufferPool());
   }
 
   private void respond(ClientExchange upstream) {
@@ -277,21 +288,27 @@ final class ProxyExchange {
     if (upgrade != null && response.getResponseCode() == 101) {
       upgrade(upstream, response.getResponseHeaders().getFirst(Headers.UPGRADE));
     }
-    Transfer.initiateTransfer(
-        upstream.getResponseChannel(),
-        exchange.getResponseChannel(),
-        ch -> {
-          responseRead = true;
-          IoUtils.safeClose(ch);
-        },
-        ch -> {
-          responseRead = true;
-          if (h2c) Trailers.relay(upstream, exchange);
-          flushThen(ch, () -> {});
-        },
-        (ChannelExceptionHandler<StreamSourceChannel>) (ch, e) -> abortBoth(),
-        (ChannelExceptionHandler<StreamSinkChannel>) (ch, e) -> abortBoth(),
-        exchange.getConnection().getByteBufferPool());
+    Pump.start(upstream.getResponseChannel(), exchange.getResponseChannel(), new Pump.Events() {
+      @Override
+      public void sourceEnded(StreamSourceChannel source) {
+        responseRead = true;
+        IoUtils.safeClose(source);
+        if (h2c) Trailers.relay(upstream, exchange);
+      }
+
+      @Override
+      public void done() {}
+
+      @Override
+      public void sourceFailed(IOException e) {
+        abortBoth();
+      }
+
+      @Override
+      public void sinkFailed(IOException e) {
+        abortBoth();
+      }
+    }, exchange.getConnection().getByteBufferPool());
   }
 
   /**
@@ -479,29 +496,6 @@ final class ProxyExchange {
       context.pools().release(route.mapping().service(), c);
     } else {
       IoUtils.safeClose(c);
-    }
-  }
-
-  private static void flushThen(StreamSinkChannel channel, Runnable then) {
-    flushThen(channel, then, () -> IoUtils.safeClose(channel));
-  }
-
-  private static void flushThen(StreamSinkChannel channel, Runnable then, Runnable onError) {
-    try {
-      channel.shutdownWrites();
-      if (channel.flush()) {
-        channel.getWriteSetter().set(null);
-        then.run();
-        return;
-      }
-      channel.getWriteSetter().set(ChannelListeners.flushingChannelListener(ch -> {
-        ch.suspendWrites();
-        ch.getWriteSetter().set(null);
-        then.run();
-      }, (ch, e) -> onError.run()));
-      channel.resumeWrites();
-    } catch (IOException e) {
-      onError.run();
     }
   }
 
