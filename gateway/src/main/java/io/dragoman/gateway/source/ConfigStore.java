@@ -5,6 +5,7 @@ import io.dragoman.gateway.mapping.ParsedSource;
 import io.dragoman.gateway.mapping.SourceObject;
 import io.dragoman.gateway.routing.RouteTable;
 import io.dragoman.gateway.routing.RouteTableBuilder;
+import io.dragoman.gateway.routing.SourceInfo;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +31,7 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * The one place the route table is rebuilt and published. Sources (files, Kubernetes) call {@link #put}, {@link
@@ -55,6 +57,13 @@ public final class ConfigStore implements AutoCloseable {
 
   private record Waiter(long seq, CompletableFuture<RouteTable> future) {}
 
+  /** What the "generation live" line reports that matters to an operator. */
+  private record Summary(int routes, int errors, List<String> sources) {
+    static Summary of(RouteTable t) {
+      return new Summary(t.routeCount(), t.errors().size(), t.sources().stream().map(SourceInfo::key).toList());
+    }
+  }
+
   private record Snapshot(Map<String, Optional<SourceInput>> changes, long seq, Instant since) {}
 
   private final BiFunction<List<ParsedSource>, RouteTable, RouteTable> builder;
@@ -65,6 +74,7 @@ public final class ConfigStore implements AutoCloseable {
   private final AtomicReference<RouteTable> table = new AtomicReference<>(RouteTable.empty());
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private final AtomicLong failures = new AtomicLong();
+  private Summary lastLogged; // builder thread only
 
   // Everything below is guarded by lock. Sequence numbers count recorded changes: a change is live once liveSeq
   // reaches it; takenSeq is the newest change handed to a build, attemptedSeq the newest a finished build covered.
@@ -269,9 +279,7 @@ public final class ConfigStore implements AutoCloseable {
       attemptedSeq = snapshot.seq();
       done = takeWaiters(snapshot.seq());
     }
-    log.info(
-        "configuration generation {} live after {} ms: {} routes, {} errors, {} sources",
-        next.generation(), lag.toMillis(), next.routeCount(), next.errors().size(), next.sources().size());
+    logLive(next, lag);
     // Listeners first, so whoever waited on flush() also sees what the listeners recorded.
     for (Listener l : listeners) {
       try {
@@ -281,6 +289,19 @@ public final class ConfigStore implements AutoCloseable {
       }
     }
     done.forEach(w -> w.future().complete(next));
+  }
+
+  /**
+   * INFO only for the first table and when what an operator reads in the line changed (route or error count, the set
+   * of sources); otherwise DEBUG, so a file rewritten every 200 ms does not log 5 lines a second.
+   */
+  private void logLive(RouteTable next, Duration lag) {
+    Summary summary = Summary.of(next);
+    boolean changed = !summary.equals(lastLogged);
+    lastLogged = summary;
+    log.atLevel(changed ? Level.INFO : Level.DEBUG).log(
+        "configuration generation {} live after {} ms: {} routes, {} errors, {} sources",
+        next.generation(), lag.toMillis(), summary.routes(), summary.errors(), summary.sources().size());
   }
 
   private void failed(Snapshot snapshot, Throwable error) {
