@@ -19,29 +19,50 @@ import io.dragoman.gateway.routing.RouteTable;
 import io.dragoman.gateway.source.ConfigStore;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The source against the CRUD mock API server: real lists and watches, asserted on the route table. */
-@EnableKubernetesMockClient(crud = true)
 class KubernetesSourceCrudTest {
   private static final Duration WITHIN = Duration.ofSeconds(5);
 
-  KubernetesClient client;
-
+  private KubernetesMockServer server;
+  private KubernetesClient client;
   private ConfigStore store;
   private KubernetesSource source;
 
+  @BeforeEach
+  void startServer() {
+    server = new KubernetesMockServer(
+        new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+    server.init();
+    client = server.createClient();
+  }
+
+  /**
+   * The CRUD mock, once its client has closed a watch first, can block its own shutdown for up to a minute
+   * (pending watch emits on its executor) and then fails "Unable to close MockWebServer": nothing here needs that
+   * wait, so the server stops in the background.
+   */
   @AfterEach
   void close() {
     if (source != null) source.close();
     if (store != null) store.close();
+    client.close();
+    KubernetesMockServer s = server;
+    CompletableFuture.runAsync(s::destroy);
   }
 
   private void start(KubernetesSourceSettings settings, ParserSettings parser) {
