@@ -57,7 +57,8 @@ final class ListenerOptions {
         // A pipelined request that fails to parse must not overtake the answer to the one before it.
         .set(UndertowOptions.BUFFER_PIPELINED_DATA, false)
         .set(UndertowOptions.ALWAYS_SET_DATE, true)
-        // gRPC clients speak HTTP/2 with prior knowledge (h2c); HTTP/1.1 clients may upgrade with Upgrade: h2c.
+        // gRPC clients speak HTTP/2 with prior knowledge. Upgrade: h2c is not accepted: PublicListener does not
+        // install Undertow's Http2UpgradeHandler, so such a request is answered as HTTP/1.1.
         .set(UndertowOptions.ENABLE_HTTP2, true)
         // HTTP/2: bounded streams, headers, and RST_STREAM floods.
         .set(UndertowOptions.HTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, l.http2MaxConcurrentStreams())
