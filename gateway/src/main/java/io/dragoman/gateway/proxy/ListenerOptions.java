@@ -43,8 +43,10 @@ final class ListenerOptions {
         .set(UndertowOptions.MAX_HEADERS, ceiling(s.maxHeaders()))
         .set(UndertowOptions.MAX_PARAMETERS, l.maxQueryParameters())
         .set(UndertowOptions.MAX_COOKIES, l.maxCookies())
-        // Slow-loris: the whole head must arrive within this time of its first byte.
-        .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) s.requestHeadTimeoutMs())
+        // Slow-loris: FramingConduit answers 408 to a head not whole within the timeout of its first byte.
+        // Undertow's own timer, which closes without a word, is only the backstop for the connections the
+        // conduit stops following (after a request carrying Upgrade, see Http1Framing).
+        .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, ceiling((int) s.requestHeadTimeoutMs()))
         // A keep-alive connection with no request in progress.
         .set(UndertowOptions.NO_REQUEST_TIMEOUT, (int) s.idleConnectionTimeoutMs())
         // No byte either way for this long closes the connection; Undertow applies it between requests too, so it

@@ -40,7 +40,9 @@ public final class ProxyServer implements AutoCloseable {
 
   public void start() {
     try {
-      listener = PublicListener.open(settings, buffers, shutdown, ListenerOptions.of(settings), connection -> {});
+      long headTimeoutMs = settings.requestHeadTimeoutMs();
+      listener = PublicListener.open(settings, buffers, shutdown, ListenerOptions.of(settings),
+          connection -> FramingConduit.install(connection, headTimeoutMs));
     } catch (IOException e) {
       throw new UncheckedIOException("public listener on " + settings.bindAddress() + ":" + settings.port(), e);
     }

@@ -1,0 +1,82 @@
+package io.dragoman.gateway.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The byte-level framing tracker alone, fed in pieces as a socket would hand them over. */
+class Http1FramingTest {
+  private final Http1Framing framing = new Http1Framing();
+
+  private int feed(String bytes, long now) {
+    ByteBuffer b = ByteBuffer.wrap(bytes.getBytes(StandardCharsets.ISO_8859_1));
+    return framing.feed(b, 0, b.limit(), now);
+  }
+
+  @Test
+  void followsHeadsAndBodiesAcrossArbitrarySplits() {
+    String stream = "GET /a HTTP/1.1\r\nHost: a\r\n\r\n"
+        + "POST /b HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello"
+        + "POST /c HTTP/1.1\r\nHost: a\r\ntransfer-encoding:  Chunked \r\n\r\n3;x=y\r\nabc\r\n0\r\nT: 1\r\n\r\n";
+    for (int split = 1; split < stream.length(); split++) {
+      Http1Framing f = new Http1Framing();
+      ByteBuffer b = ByteBuffer.wrap(stream.getBytes(StandardCharsets.ISO_8859_1));
+
+      assertThat(f.feed(b, 0, split, 0)).as("split %d", split).isEqualTo(-1);
+      assertThat(f.feed(b, split, b.limit(), 0)).as("split %d", split).isEqualTo(-1);
+      assertThat(f.headInProgress()).isFalse();
+      assertThat(f.passive()).isFalse();
+    }
+  }
+
+  @Test
+  void aViolationCutsAtTheStartOfItsMessage() {
+    String first = "GET /a HTTP/1.1\r\nHost: a\r\n\r\n";
+
+    int cut = feed(first + "GET /b HTTP/1.1\r\nHost: a\r\nX: 1\r\n 2\r\n\r\n", 0);
+
+    assertThat(cut).isEqualTo(first.length());
+    assertThat(framing.violation()).isEqualTo("obsolete line folding in the request head");
+    assertThat(framing.answerable()).isTrue();
+  }
+
+  @Test
+  void aBodyViolationAfterTheHeadWasHandedOnIsNotAnswerable() {
+    assertThat(feed("POST /a HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n", 0)).isEqualTo(-1);
+
+    assertThat(feed("-5\r\n", 0)).isZero();
+    assertThat(framing.violation()).isEqualTo("chunk size is not hex digits");
+    assertThat(framing.answerable()).isFalse();
+  }
+
+  @Test
+  void theHeadClockStartsAtTheFirstByteAndStopsAtTheEndOfTheHead() {
+    feed("\r\n", 5); // empty lines before a request line start nothing
+    assertThat(framing.headInProgress()).isFalse();
+
+    feed("GET / HTTP/1.1\r\n", 10);
+    feed("Host: a\r\n", 20);
+
+    assertThat(framing.headInProgress()).isTrue();
+    assertThat(framing.headStartedAt()).isEqualTo(10);
+    feed("\r\n", 30);
+    assertThat(framing.headInProgress()).isFalse();
+  }
+
+  @Test
+  void stopsFollowingAfterUpgradePriorKnowledgeOrAmbiguousFraming() {
+    for (String head : new String[] {
+        "GET / HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\n\r\n",
+        "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"}) {
+      Http1Framing f = new Http1Framing();
+      ByteBuffer b = ByteBuffer.wrap((head + "\u0081\u0000 5\r\n").getBytes(StandardCharsets.ISO_8859_1));
+
+      assertThat(f.feed(b, 0, b.limit(), 0)).as(head).isEqualTo(-1);
+      assertThat(f.passive()).as(head).isTrue();
+    }
+  }
+}
