@@ -4,7 +4,6 @@ import static io.dragoman.gateway.proxy.HardeningRig.head;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dragoman.gateway.mapping.Mapping;
-import io.dragoman.gateway.mapping.ServiceRef;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -259,8 +258,7 @@ class HardeningFramingTest {
     try (MockWebServer slow = new MockWebServer()) {
       slow.enqueue(new MockResponse.Builder().code(200).body("slow").headersDelay(500, TimeUnit.MILLISECONDS).build());
       slow.start();
-      rig.resolver.route("slow.ns", 80, slow.getPort());
-      rig.routes(Mapping.builder("slow", "/", new ServiceRef("slow.ns:80", false, "slow.ns", 80)).build());
+      rig.routes(Mapping.builder("slow", "/", rig.service("slow.ns", 80, slow)).build());
 
       HardeningRig.Exchange x = rig.send(head("GET /first HTTP/1.1", "Host: a")
           + head("POST /second HTTP/1.1", "Host: a", "Transfer-Encoding: chunked") + "0x5\r\nhello\r\n0\r\n\r\n");

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dragoman.gateway.mapping.Mapping;
-import io.dragoman.gateway.mapping.ServiceRef;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -82,9 +81,7 @@ class HardeningH2cTest {
           .onResponseBody(SocketEffect.ShutdownConnection.INSTANCE).build());
       dying.enqueue(new MockResponse.Builder().code(200).body("whole").build());
       dying.start();
-      rig.resolver.route("dying.ns", 80, dying.getPort());
-      rig.routes(Mapping.builder("dying", "/", new ServiceRef("dying.ns:80", false,
-          "dying.ns", 80)).build());
+      rig.routes(Mapping.builder("dying", "/", rig.service("dying.ns", 80, dying)).build());
       HttpClient h2c = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
       URI uri = URI.create("http://127.0.0.1:" + rig.proxy.port() + "/big");
       HttpRequest request = HttpRequest.newBuilder(uri).GET().build();
