@@ -9,6 +9,7 @@ import org.xnio.IoUtils;
 import org.xnio.StreamConnection;
 import org.xnio.XnioExecutor;
 import org.xnio.channels.StreamSinkChannel;
+import org.xnio.conduits.AbstractStreamSinkConduit;
 import org.xnio.conduits.AbstractStreamSourceConduit;
 import org.xnio.conduits.ConduitReadableByteChannel;
 import org.xnio.conduits.Conduits;
@@ -40,9 +41,11 @@ final class FramingConduit extends AbstractStreamSourceConduit<StreamSourceCondu
     this.headTimeoutMs = headTimeoutMs;
   }
 
-  /** Installs the check on a just-accepted connection, before Undertow reads from it. */
+  /** Installs the check on a just-accepted connection, before Undertow reads from it or writes to it. */
   static void install(StreamConnection connection, long headTimeoutMs) {
-    connection.getSourceChannel().setConduit(new FramingConduit(connection, headTimeoutMs));
+    FramingConduit conduit = new FramingConduit(connection, headTimeoutMs);
+    connection.getSourceChannel().setConduit(conduit);
+    connection.getSinkChannel().setConduit(new UpgradeWatch(conduit.socket, conduit.framing));
   }
 
   @Override
@@ -148,5 +151,55 @@ final class FramingConduit extends AbstractStreamSourceConduit<StreamSourceCondu
 
   private static String phrase(Failure failure) {
     return failure == Failure.REQUEST_TIMEOUT ? "Request Timeout" : "Bad Request";
+  }
+
+  /**
+   * Reads the status line of the answer to a request that asked to upgrade: 101 ends HTTP/1.1 on the connection,
+   * anything else leaves it followed. Otherwise one volatile read per write.
+   */
+  private static final class UpgradeWatch extends AbstractStreamSinkConduit<StreamSinkConduit> {
+    private static final byte[] SWITCHED = "HTTP/1.1 101".getBytes(StandardCharsets.ISO_8859_1);
+    private final Http1Framing framing;
+
+    UpgradeWatch(StreamSinkConduit next, Http1Framing framing) {
+      super(next);
+      this.framing = framing;
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+      if (framing.upgradePending()) watch(src);
+      return next.write(src);
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+      if (framing.upgradePending()) watch(first(srcs, offset, length));
+      return next.write(srcs, offset, length);
+    }
+
+    @Override
+    public int writeFinal(ByteBuffer src) throws IOException {
+      if (framing.upgradePending()) watch(src);
+      return next.writeFinal(src);
+    }
+
+    @Override
+    public long writeFinal(ByteBuffer[] srcs, int offset, int length) throws IOException {
+      if (framing.upgradePending()) watch(first(srcs, offset, length));
+      return next.writeFinal(srcs, offset, length);
+    }
+
+    private static ByteBuffer first(ByteBuffer[] srcs, int offset, int length) {
+      for (int i = offset; i < offset + length; i++) if (srcs[i].hasRemaining()) return srcs[i];
+      return null;
+    }
+
+    private void watch(ByteBuffer b) {
+      if (b == null || !b.hasRemaining()) return;
+      boolean switched = b.remaining() >= SWITCHED.length;
+      for (int i = 0; switched && i < SWITCHED.length; i++) switched = b.get(b.position() + i) == SWITCHED[i];
+      framing.upgradeAnswered(switched);
+    }
   }
 }

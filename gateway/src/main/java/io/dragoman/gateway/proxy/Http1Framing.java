@@ -11,8 +11,9 @@ import java.nio.ByteBuffer;
  *
  * <p>It never refuses on a guess: a head whose body length it cannot tell for certain (several or malformed
  * {@code Content-Length}, a {@code Transfer-Encoding} other than {@code chunked}, both) is refused by Undertow or
- * {@link RequestGuard}, which close the connection; from there, and after HTTP/2's prior-knowledge preface or any
- * request carrying {@code Upgrade} (the connection may switch protocols), it stops following the connection.
+ * {@link RequestGuard}, which close the connection; from there, and after HTTP/2's prior-knowledge preface, it
+ * stops following the connection. After a request carrying {@code Upgrade} it waits to be told whether the answer
+ * switched protocols ({@link #upgradeAnswered}).
  */
 final class Http1Framing {
   private static final int KEPT = 64; // bytes kept of each line: enough for a name and a length or a chunk size
@@ -30,6 +31,8 @@ final class Http1Framing {
   private boolean chunked;
   private boolean ambiguous;
   private boolean upgrade;
+  private volatile boolean upgradePending; // set by the reading thread, cleared by the one writing the answer
+  private volatile boolean switched;
   private long headStartedAt = -1;
   private static final int BETWEEN = Integer.MIN_VALUE;
 
@@ -72,11 +75,22 @@ final class Http1Framing {
 
   /** True once the connection is no longer followed (see the class comment). */
   boolean passive() {
-    return state == State.PASSIVE;
+    return state == State.PASSIVE || switched;
   }
 
   boolean headInProgress() {
     return state == State.HEAD;
+  }
+
+  /** A request asked to switch protocols and its answer has not been seen yet. */
+  boolean upgradePending() {
+    return upgradePending;
+  }
+
+  /** The answer to the request that asked to upgrade: 101 means the rest of the connection is not HTTP/1.1. */
+  void upgradeAnswered(boolean switched) {
+    this.switched = switched;
+    upgradePending = false;
   }
 
   /** When the head in progress started, in the clock given to {@link #feed}. */
@@ -124,9 +138,10 @@ final class Http1Framing {
 
   private void lineByte(byte b) {
     if (b != '\n') {
+      previous = b;
+      if (collapses(b)) return;
       if (lineLength < KEPT) line[lineLength] = b;
       lineLength++;
-      previous = b;
       if (state == State.CHUNK_LINE && lineLength > MAX_CHUNK_LINE) violation = "chunk-size line too long";
       return;
     }
@@ -138,6 +153,16 @@ final class Http1Framing {
       case TRAILERS -> trailerLine(length);
       default -> chunkLine(length, crlf);
     }
+  }
+
+  /**
+   * Whitespace after a colon or more whitespace is not kept (a line's first byte always is), so no padding can push
+   * a {@code Content-Length} value past the bytes kept and make the framing look unknown.
+   */
+  private boolean collapses(byte b) {
+    if (b != ' ' && b != '\t' || lineLength == 0 || lineLength > KEPT) return false;
+    byte last = line[lineLength - 1];
+    return last == ':' || last == ' ' || last == '\t';
   }
 
   private void headLine(int length) {
@@ -180,7 +205,8 @@ final class Http1Framing {
   private void endOfHead() {
     headStartedAt = -1;
     headEnded = true;
-    if (ambiguous || upgrade || (chunked && contentLength >= 0)) {
+    upgradePending = upgrade;
+    if (ambiguous || (chunked && contentLength >= 0)) {
       state = State.PASSIVE;
     } else if (chunked) {
       state = State.CHUNK_LINE;

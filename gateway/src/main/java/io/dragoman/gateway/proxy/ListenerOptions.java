@@ -44,8 +44,8 @@ final class ListenerOptions {
         .set(UndertowOptions.MAX_PARAMETERS, l.maxQueryParameters())
         .set(UndertowOptions.MAX_COOKIES, l.maxCookies())
         // Slow-loris: FramingConduit answers 408 to a head not whole within the timeout of its first byte.
-        // Undertow's own timer, which closes without a word, is only the backstop for the connections the
-        // conduit stops following (after a request carrying Upgrade, see Http1Framing).
+        // Undertow's own timer, which closes without a word, is only a backstop (for connections the conduit
+        // stops following: framing Undertow refuses itself, see Http1Framing).
         .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, ceiling((int) s.requestHeadTimeoutMs()))
         // A keep-alive connection with no request in progress.
         .set(UndertowOptions.NO_REQUEST_TIMEOUT, (int) s.idleConnectionTimeoutMs())

@@ -270,6 +270,17 @@ class HardeningFramingTest {
     }
   }
 
+  /** Asking to upgrade does not end the checks: only a 101 does (see WebSocketProxyTest). */
+  @Test
+  void anUpgradeNotGrantedLeavesTheConnectionChecked() throws IOException {
+    HardeningRig.Exchange x = rig.send(head("GET /first HTTP/1.1", "Host: a", "Connection: Upgrade", "Upgrade: h2c")
+        + head("POST /second HTTP/1.1", "Host: a", "Transfer-Encoding: chunked") + "-5\r\nhello\r\n0\r\n\r\n");
+
+    assertThat(x.responses()).extracting(HardeningRig.Response::status).containsExactly(200, 400);
+    assertThat(x.closed()).isTrue();
+    assertThat(rig.upstream.getRequestCount()).isEqualTo(1);
+  }
+
   @Test
   void pipelinedValidThenFoldedAnswersTheFirstThen400() throws IOException {
     HardeningRig.Exchange x =

@@ -31,6 +31,17 @@ class Http1FramingTest {
     }
   }
 
+  /** Padding can't hide a length: the request after a padded body is still followed. */
+  @Test
+  void paddedFramingHeadersAreStillRead() {
+    String pad = " ".repeat(200);
+    int cut = feed("POST /a HTTP/1.1\r\nHost: a\r\nContent-Length:" + pad + "2" + pad + "\r\n\r\nok"
+        + "POST /b HTTP/1.1\r\nTransfer-Encoding:" + pad + "chunked" + pad + "\r\n\r\n-5\r\n", 0);
+
+    assertThat(framing.violation()).isEqualTo("chunk size is not hex digits");
+    assertThat(cut).isPositive();
+  }
+
   @Test
   void aViolationCutsAtTheStartOfItsMessage() {
     String first = "GET /a HTTP/1.1\r\nHost: a\r\n\r\n";
@@ -66,9 +77,20 @@ class Http1FramingTest {
   }
 
   @Test
-  void stopsFollowingAfterUpgradePriorKnowledgeOrAmbiguousFraming() {
+  void anUpgradeRequestWaitsForItsAnswer() {
+    assertThat(feed("GET / HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\n\r\n", 0)).isEqualTo(-1);
+    assertThat(framing.upgradePending()).isTrue();
+    assertThat(framing.passive()).isFalse();
+
+    framing.upgradeAnswered(true);
+
+    assertThat(framing.upgradePending()).isFalse();
+    assertThat(framing.passive()).isTrue();
+  }
+
+  @Test
+  void stopsFollowingAfterPriorKnowledgeOrAmbiguousFraming() {
     for (String head : new String[] {
-        "GET / HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\n\r\n",
         "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
         "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
         "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"}) {
