@@ -25,6 +25,7 @@ import org.xnio.conduits.StreamSourceConduit;
  *
  * <p>Both answers are written raw on the socket (no exchange exists yet), in the gateway's JSON error shape. The
  * timer costs what Undertow's own parse timeout did: it is only armed when a head spans reads, and re-armed lazily.
+ * The clock of a head starts when Undertow asks for it (see {@link Http1Framing#headClockPending}).
  */
 final class FramingConduit extends AbstractStreamSourceConduit<StreamSourceConduit> implements Runnable {
   private final StreamConnection connection;
@@ -51,14 +52,15 @@ final class FramingConduit extends AbstractStreamSourceConduit<StreamSourceCondu
   @Override
   public int read(ByteBuffer dst) throws IOException {
     if (refusal != null) return refuse(Failure.BAD_REQUEST, refusal);
+    if (framing.headClockPending()) {
+      framing.startHeadClock(System.currentTimeMillis());
+      if (timer == null) arm(headTimeoutMs);
+    }
     int start = dst.position();
     int n = next.read(dst);
     if (n <= 0 || framing.passive()) return n;
-    int cut = framing.feed(dst, start, start + n, System.currentTimeMillis());
-    if (cut < 0) {
-      if (timer == null && framing.headInProgress()) arm(headTimeoutMs);
-      return n;
-    }
+    int cut = framing.feed(dst, start, start + n);
+    if (cut < 0) return n;
     dst.position(cut);
     if (cut > start) {
       refusal = framing.violation();
@@ -106,7 +108,7 @@ final class FramingConduit extends AbstractStreamSourceConduit<StreamSourceCondu
   @Override
   public void run() {
     timer = null;
-    if (!connection.isOpen() || !framing.headInProgress()) return;
+    if (!connection.isOpen() || !framing.headInProgress() || framing.headClockPending()) return;
     long left = framing.headStartedAt() + headTimeoutMs - System.currentTimeMillis();
     if (left > 0) {
       arm(left);

@@ -7,7 +7,7 @@ import java.nio.ByteBuffer;
  * each head starts and ends, how long each body is, and each chunk-size line. It refuses what Undertow 2.4 would
  * read leniently: a chunk-size line that is not 1 to 16 hex digits (optionally followed by {@code ;extension}) ended
  * by CRLF, chunk data not followed by CRLF, and obsolete line folding (a header or trailer line starting with SP or
- * HTAB). It also tells when the current head started, for the head timeout.
+ * HTAB). It also keeps the head timeout's clock (see {@link #headClockPending}).
  *
  * <p>It never refuses on a guess: a head whose body length it cannot tell for certain (several or malformed
  * {@code Content-Length}, a {@code Transfer-Encoding} other than {@code chunked}, both) is refused by Undertow or
@@ -46,14 +46,14 @@ final class Http1Framing {
    * of the message that broke a rule ({@code from} when it began in an earlier feed), with {@link #violation()} set.
    * After a violation nothing more may be fed.
    */
-  int feed(ByteBuffer buffer, int from, int to, long nowMs) {
+  int feed(ByteBuffer buffer, int from, int to) {
     messageStart = state == State.IDLE ? BETWEEN : -1;
     int i = from;
     while (i < to && violation == null) {
       switch (state) {
         case PASSIVE -> i = to;
         case BODY, CHUNK_DATA -> i += skip(to - i);
-        default -> step(buffer.get(i++), i - 1, nowMs);
+        default -> step(buffer.get(i++), i - 1);
       }
     }
     if (violation == null) return -1;
@@ -93,7 +93,20 @@ final class Http1Framing {
     upgradePending = false;
   }
 
-  /** When the head in progress started, in the clock given to {@link #feed}. */
+  /**
+   * A head has begun but its clock has not: it starts when Undertow next asks for bytes ({@link #startHeadClock}),
+   * which it does at once for a head it is waiting for, and only after answering for a head read early, behind a
+   * request still being served (pipelined): a slow upstream is not the client's delay.
+   */
+  boolean headClockPending() {
+    return state == State.HEAD && headStartedAt < 0;
+  }
+
+  void startHeadClock(long nowMs) {
+    headStartedAt = nowMs;
+  }
+
+  /** When the clock of the head in progress started, or -1. */
   long headStartedAt() {
     return headStartedAt;
   }
@@ -113,12 +126,11 @@ final class Http1Framing {
     return State.IDLE;
   }
 
-  private void step(byte b, int index, long nowMs) {
+  private void step(byte b, int index) {
     switch (state) {
       case IDLE -> {
         if (b == '\r' || b == '\n') return; // empty lines before a request line are ignored (RFC 9112 2.2)
         state = State.HEAD;
-        headStartedAt = nowMs;
         if (messageStart == BETWEEN) messageStart = index;
         lineLength = 0;
         lineByte(b);

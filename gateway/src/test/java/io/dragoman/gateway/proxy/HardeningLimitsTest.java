@@ -12,6 +12,9 @@ import java.net.Socket;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.Test;
 import org.xnio.OptionMap;
 
@@ -113,6 +116,26 @@ class HardeningLimitsTest {
       assertThat(x.responses()).extracting(HardeningRig.Response::status).containsExactly(200, 408);
       assertThat(x.closed()).isTrue();
       assertThat(rig.upstream.getRequestCount()).isEqualTo(1);
+    }
+  }
+
+  /** A head read early behind a request the upstream is slow to answer: its clock waits for that answer. */
+  @Test
+  void aPipelinedHeadIsNotTimedWhileTheRequestBeforeItIsServed() throws Exception {
+    try (HardeningRig rig = new HardeningRig(s -> s.withHeadLimits(s.maxHeaderBytes(), s.maxHeaders(), 300));
+        MockWebServer slow = new MockWebServer();
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), rig.proxy.port())) {
+      slow.enqueue(new MockResponse.Builder().code(200).body("slow").headersDelay(900, TimeUnit.MILLISECONDS).build());
+      slow.start();
+      rig.routes(Mapping.builder("slow", "/", rig.service("slow.ns", 80, slow)).build());
+      socket.setSoTimeout(HardeningRig.READ_TIMEOUT_MS);
+      socket.getOutputStream().write(HardeningRig.latin1(head("GET /a HTTP/1.1", "Host: a") + "GET /b HTTP/1.1\r\n"));
+
+      HardeningRig.Exchange x = HardeningRig.readResponses(socket.getInputStream());
+
+      assertThat(x.responses()).extracting(HardeningRig.Response::status).containsExactly(200, 408);
+      assertThat(x.responses().get(0).body()).isEqualTo("slow");
+      assertThat(x.closed()).isTrue();
     }
   }
 

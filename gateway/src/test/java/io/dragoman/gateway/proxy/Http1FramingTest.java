@@ -10,9 +10,9 @@ import org.junit.jupiter.api.Test;
 class Http1FramingTest {
   private final Http1Framing framing = new Http1Framing();
 
-  private int feed(String bytes, long now) {
+  private int feed(String bytes) {
     ByteBuffer b = ByteBuffer.wrap(bytes.getBytes(StandardCharsets.ISO_8859_1));
-    return framing.feed(b, 0, b.limit(), now);
+    return framing.feed(b, 0, b.limit());
   }
 
   @Test
@@ -24,8 +24,8 @@ class Http1FramingTest {
       Http1Framing f = new Http1Framing();
       ByteBuffer b = ByteBuffer.wrap(stream.getBytes(StandardCharsets.ISO_8859_1));
 
-      assertThat(f.feed(b, 0, split, 0)).as("split %d", split).isEqualTo(-1);
-      assertThat(f.feed(b, split, b.limit(), 0)).as("split %d", split).isEqualTo(-1);
+      assertThat(f.feed(b, 0, split)).as("split %d", split).isEqualTo(-1);
+      assertThat(f.feed(b, split, b.limit())).as("split %d", split).isEqualTo(-1);
       assertThat(f.headInProgress()).isFalse();
       assertThat(f.passive()).isFalse();
     }
@@ -36,7 +36,7 @@ class Http1FramingTest {
   void paddedFramingHeadersAreStillRead() {
     String pad = " ".repeat(200);
     int cut = feed("POST /a HTTP/1.1\r\nHost: a\r\nContent-Length:" + pad + "2" + pad + "\r\n\r\nok"
-        + "POST /b HTTP/1.1\r\nTransfer-Encoding:" + pad + "chunked" + pad + "\r\n\r\n-5\r\n", 0);
+        + "POST /b HTTP/1.1\r\nTransfer-Encoding:" + pad + "chunked" + pad + "\r\n\r\n-5\r\n");
 
     assertThat(framing.violation()).isEqualTo("chunk size is not hex digits");
     assertThat(cut).isPositive();
@@ -46,7 +46,7 @@ class Http1FramingTest {
   void aViolationCutsAtTheStartOfItsMessage() {
     String first = "GET /a HTTP/1.1\r\nHost: a\r\n\r\n";
 
-    int cut = feed(first + "GET /b HTTP/1.1\r\nHost: a\r\nX: 1\r\n 2\r\n\r\n", 0);
+    int cut = feed(first + "GET /b HTTP/1.1\r\nHost: a\r\nX: 1\r\n 2\r\n\r\n");
 
     assertThat(cut).isEqualTo(first.length());
     assertThat(framing.violation()).isEqualTo("obsolete line folding in the request head");
@@ -55,30 +55,33 @@ class Http1FramingTest {
 
   @Test
   void aBodyViolationAfterTheHeadWasHandedOnIsNotAnswerable() {
-    assertThat(feed("POST /a HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n", 0)).isEqualTo(-1);
+    assertThat(feed("POST /a HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n")).isEqualTo(-1);
 
-    assertThat(feed("-5\r\n", 0)).isZero();
+    assertThat(feed("-5\r\n")).isZero();
     assertThat(framing.violation()).isEqualTo("chunk size is not hex digits");
     assertThat(framing.answerable()).isFalse();
   }
 
   @Test
-  void theHeadClockStartsAtTheFirstByteAndStopsAtTheEndOfTheHead() {
-    feed("\r\n", 5); // empty lines before a request line start nothing
+  void theHeadClockStartsWhenAskedAndStopsAtTheEndOfTheHead() {
+    feed("\r\n"); // empty lines before a request line start nothing
     assertThat(framing.headInProgress()).isFalse();
 
-    feed("GET / HTTP/1.1\r\n", 10);
-    feed("Host: a\r\n", 20);
+    feed("GET / HTTP/1.1\r\n");
+    assertThat(framing.headClockPending()).isTrue();
+    framing.startHeadClock(10);
+    feed("Host: a\r\n");
 
-    assertThat(framing.headInProgress()).isTrue();
+    assertThat(framing.headClockPending()).isFalse();
     assertThat(framing.headStartedAt()).isEqualTo(10);
-    feed("\r\n", 30);
+    feed("\r\n");
     assertThat(framing.headInProgress()).isFalse();
+    assertThat(framing.headStartedAt()).isEqualTo(-1);
   }
 
   @Test
   void anUpgradeRequestWaitsForItsAnswer() {
-    assertThat(feed("GET / HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\n\r\n", 0)).isEqualTo(-1);
+    assertThat(feed("GET / HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\n\r\n")).isEqualTo(-1);
     assertThat(framing.upgradePending()).isTrue();
     assertThat(framing.passive()).isFalse();
 
@@ -97,7 +100,7 @@ class Http1FramingTest {
       Http1Framing f = new Http1Framing();
       ByteBuffer b = ByteBuffer.wrap((head + "\u0081\u0000 5\r\n").getBytes(StandardCharsets.ISO_8859_1));
 
-      assertThat(f.feed(b, 0, b.limit(), 0)).as(head).isEqualTo(-1);
+      assertThat(f.feed(b, 0, b.limit())).as(head).isEqualTo(-1);
       assertThat(f.passive()).as(head).isTrue();
     }
   }
