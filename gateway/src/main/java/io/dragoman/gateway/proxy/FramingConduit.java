@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.xnio.IoUtils;
 import org.xnio.StreamConnection;
@@ -118,7 +119,11 @@ final class FramingConduit extends AbstractStreamSourceConduit<StreamSourceCondu
   }
 
   private void arm(long delayMs) {
-    timer = connection.getIoThread().executeAfter(this, delayMs, TimeUnit.MILLISECONDS);
+    try {
+      timer = connection.getIoThread().executeAfter(this, delayMs, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      IoUtils.safeClose(connection); // the listener is shutting down: this connection is about to be closed anyway
+    }
   }
 
   /** Writes the answer if the socket takes it at once (it is small and nothing else is queued), then closes. */
