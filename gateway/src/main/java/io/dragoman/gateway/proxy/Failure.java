@@ -7,6 +7,8 @@ package io.dragoman.gateway.proxy;
  */
 public enum Failure {
   BAD_REQUEST(400, "BR"),
+  /** The request head did not arrive in time (slow-loris); Envoy's flag for a downstream that went idle. */
+  REQUEST_TIMEOUT(408, "SI"),
   NO_ROUTE(404, "NR"),
   BODY_TOO_LARGE(413, "BR"),
   URI_TOO_LONG(414, "BR"),

@@ -13,6 +13,8 @@ final class HeaderRules {
   static final HttpString X_REQUEST_ID = new HttpString("x-request-id");
   static final HttpString X_REAL_IP = new HttpString("x-real-ip");
   static final HttpString FORWARDED = new HttpString("forwarded");
+  /** Carries an h2c upgrade's settings; connection-specific (RFC 7540 3.2.1), so never forwarded. */
+  static final HttpString HTTP2_SETTINGS = new HttpString("http2-settings");
 
   private static final Set<HttpString> HOP_BY_HOP =
       Set.of(
@@ -22,7 +24,8 @@ final class HeaderRules {
           Headers.TE,
           Headers.TRAILER,
           Headers.TRANSFER_ENCODING,
-          Headers.UPGRADE);
+          Headers.UPGRADE,
+          HTTP2_SETTINGS);
 
   /** Set by clients to claim an origin; only a trusted proxy in front of us may set them. */
   private static final Set<HttpString> CLIENT_FORWARDING =

@@ -43,8 +43,10 @@ final class ListenerOptions {
         .set(UndertowOptions.MAX_HEADERS, ceiling(s.maxHeaders()))
         .set(UndertowOptions.MAX_PARAMETERS, l.maxQueryParameters())
         .set(UndertowOptions.MAX_COOKIES, l.maxCookies())
-        // Slow-loris: the whole head must arrive within this time of its first byte.
-        .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) s.requestHeadTimeoutMs())
+        // Slow-loris: FramingConduit answers 408 to a head not whole within the timeout of its first byte.
+        // Undertow's own timer, which closes without a word, is only a backstop (for connections the conduit
+        // stops following: framing Undertow refuses itself, see Http1Framing).
+        .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, ceiling((int) s.requestHeadTimeoutMs()))
         // A keep-alive connection with no request in progress.
         .set(UndertowOptions.NO_REQUEST_TIMEOUT, (int) s.idleConnectionTimeoutMs())
         // No byte either way for this long closes the connection; Undertow applies it between requests too, so it
@@ -57,7 +59,8 @@ final class ListenerOptions {
         // A pipelined request that fails to parse must not overtake the answer to the one before it.
         .set(UndertowOptions.BUFFER_PIPELINED_DATA, false)
         .set(UndertowOptions.ALWAYS_SET_DATE, true)
-        // gRPC clients speak HTTP/2 with prior knowledge (h2c); HTTP/1.1 clients may upgrade with Upgrade: h2c.
+        // gRPC clients speak HTTP/2 with prior knowledge. Upgrade: h2c is not accepted: PublicListener does not
+        // install Undertow's Http2UpgradeHandler, so such a request is answered as HTTP/1.1.
         .set(UndertowOptions.ENABLE_HTTP2, true)
         // HTTP/2: bounded streams, headers, and RST_STREAM floods.
         .set(UndertowOptions.HTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, l.http2MaxConcurrentStreams())

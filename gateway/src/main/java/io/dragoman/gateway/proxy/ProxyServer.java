@@ -1,24 +1,22 @@
 package io.dragoman.gateway.proxy;
 
 import io.dragoman.gateway.routing.RouteTable;
-import io.undertow.Undertow;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.handlers.GracefulShutdownHandler;
-import java.net.InetSocketAddress;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.function.Supplier;
-import org.xnio.Option;
-import org.xnio.OptionMap;
-import org.xnio.Options;
 
 /**
- * The public listener: Undertow with explicit limits (every one from {@link ProxySettings}, applied by
- * {@link ListenerOptions}), the gateway handler, and the upstream pools.
+ * The public listener ({@link PublicListener}: Undertow's HTTP/1.1 and HTTP/2 prior-knowledge connections, with
+ * explicit limits, every one from {@link ProxySettings}, applied by {@link ListenerOptions}), the gateway handler, and
+ * the upstream pools.
  */
 public final class ProxyServer implements AutoCloseable {
   private final ProxySettings settings;
-  private final Undertow undertow;
+  private volatile PublicListener listener;
   private final GracefulShutdownHandler shutdown;
   private final ConnectionPools pools;
   private final ByteBufferPool buffers;
@@ -38,32 +36,21 @@ public final class ProxyServer implements AutoCloseable {
     GatewayHandler handler =
         new GatewayHandler(table, context, settings.maxRequestBodyBytes(), new AccessLog(settings.accessLog()));
     this.shutdown = new GracefulShutdownHandler(handler);
-    int ioThreads = settings.ioThreads() > 0 ? settings.ioThreads() : Runtime.getRuntime().availableProcessors();
-    Undertow.Builder builder =
-        Undertow.builder()
-            .addHttpListener(settings.port(), settings.bindAddress())
-            .setIoThreads(ioThreads)
-            .setWorkerThreads(Math.max(2, ioThreads)) // only DNS misses run here: the data plane never blocks
-            .setByteBufferPool(buffers)
-            .setSocketOption(Options.TCP_NODELAY, true)
-            .setSocketOption(Options.BACKLOG, 1024)
-            .setHandler(shutdown);
-    OptionMap options = ListenerOptions.of(settings);
-    for (Option<?> option : options) setServerOption(builder, option, options);
-    this.undertow = builder.build();
-  }
-
-  private static <T> void setServerOption(Undertow.Builder builder, Option<T> option, OptionMap options) {
-    builder.setServerOption(option, options.get(option));
   }
 
   public void start() {
-    undertow.start();
+    try {
+      long headTimeoutMs = settings.requestHeadTimeoutMs();
+      listener = PublicListener.open(settings, buffers, shutdown, ListenerOptions.of(settings),
+          connection -> FramingConduit.install(connection, headTimeoutMs));
+    } catch (IOException e) {
+      throw new UncheckedIOException("public listener on " + settings.bindAddress() + ":" + settings.port(), e);
+    }
   }
 
   /** The bound port (useful when 0 was asked for). */
   public int port() {
-    return ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+    return listener.port();
   }
 
   /** Stops accepting new requests and waits up to {@code grace} for those in flight. True if all finished. */
@@ -75,7 +62,7 @@ public final class ProxyServer implements AutoCloseable {
   @Override
   public void close() {
     pools.close();
-    undertow.stop();
+    if (listener != null) listener.close();
     buffers.close();
   }
 

@@ -70,6 +70,8 @@ final class UpstreamHeaders {
     String first = (comma < 0 ? value : value.substring(0, comma)).trim().toLowerCase(Locale.ROOT);
     int slash = first.indexOf('/'); // "websocket/13" names a version: the protocol is what precedes it
     String protocol = slash < 0 ? first : first.substring(0, slash);
+    // h2c would turn the rest of the connection into HTTP/2 the gateway does not see: never, whatever the route says
+    if (protocol.equals("h2c")) return null;
     return allowed.contains(protocol) ? protocol : null;
   }
 

@@ -3,12 +3,16 @@ package io.dragoman.gateway.proxy;
 import static io.dragoman.gateway.proxy.HardeningRig.head;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dragoman.gateway.mapping.Mapping;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,8 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Ambiguous framing over a raw socket: 400, the connection closed, nothing forwarded. Each case names who refuses
- * it: Undertow's parser (a bare 400 with no body, before any handler runs) or {@link RequestGuard} (the gateway's
- * JSON answer with {@code x-dragoman-reason: BR}).
+ * it: Undertow's parser (a bare 400 with no body, before any handler runs), {@link RequestGuard} or
+ * {@link FramingConduit} (both the gateway's JSON answer with {@code x-dragoman-reason: BR}).
  */
 class HardeningFramingTest {
   private HardeningRig rig;
@@ -169,51 +173,121 @@ class HardeningFramingTest {
   }
 
   /**
-   * Chunk sizes are parsed by Undertow inside the body, after the head has been routed and forwarded, so the guard
-   * can't see them. Undertow fails the read on a sign or a non-hex digit ({@code +5}, {@code g}, an overflowing
-   * size) and closes the connection without an answer. It reads {@code -5}, {@code 0x5} and {@code " 5"} as a
-   * zero-size last chunk. Either way the upstream never receives the client's chunk bytes: the gateway re-frames
-   * the body itself, and at most an empty body reached it; the client never gets a success.
+   * Chunk-size lines are checked on the raw bytes before Undertow's parser (which would read {@code -5}, {@code 0x5}
+   * or {@code " 5"} as a last chunk): anything but 1 to 16 hex digits, optionally followed by {@code ;extension},
+   * then CRLF, is 400 and close, and the request never reaches the upstream.
    */
   @ParameterizedTest
   @MethodSource("malformedChunkSizes")
-  void malformedChunkSizesNeverReachTheUpstream(String size) throws Exception {
+  void malformedChunkSizesAre400AndNeverForwarded(String size) throws Exception {
     HardeningRig.Exchange x = rig.send(
         head("POST /a HTTP/1.1", "Host: a", "Transfer-Encoding: chunked") + size + "\r\nhello\r\n0\r\n\r\n");
 
+    assertThat(x.status()).as(size).isEqualTo(400);
+    assertThat(x.only().header("x-dragoman-reason")).isEqualTo("BR");
+    assertThat(x.only().body()).startsWith("{\"error\": \"chunk");
     assertThat(x.closed()).isTrue();
-    assertThat(x.responses()).extracting(HardeningRig.Response::status).allMatch(s -> s >= 400 && s < 500);
-    for (int i = 0; i < rig.upstream.getRequestCount(); i++) {
-      RecordedRequest seen = rig.upstream.takeRequest();
-      assertThat(seen.getBodySize()).as(size).isZero();
-    }
+    assertThat(rig.upstream.getRequestCount()).as(size).isZero();
   }
 
   static Stream<String> malformedChunkSizes() {
-    return Stream.of("+5", "-5", "0x5", " 5", "g", "fffffffffffffffff5");
+    return Stream.of("+5", "-5", "0x5", " 5", "5 ", "5 ;a=b", "g", "", "fffffffffffffffff5", "00000000000000005",
+        "8000000000000000", "5\n");
   }
 
-  /** What Undertow accepts in chunk framing (leading zeros, a space before CRLF, bare LF) is decoded exactly. */
   @Test
-  void lenientChunkFramingIsDecodedAndReframedExactly() throws Exception {
+  void chunkDataNotFollowedByCrlfIs400() throws Exception {
+    HardeningRig.Exchange x = rig.send(
+        head("POST /a HTTP/1.1", "Host: a", "Transfer-Encoding: chunked") + "5\r\nhello\n0\r\n\r\n");
+
+    assertThat(x.status()).isEqualTo(400);
+    assertThat(x.only().body()).isEqualTo("{\"error\": \"chunk data not followed by CRLF\"}\n");
+    assertThat(x.closed()).isTrue();
+    assertThat(rig.upstream.getRequestCount()).isZero();
+  }
+
+  /** Leading zeros up to 16 digits, upper-case hex and chunk extensions are valid, and decoded exactly. */
+  @Test
+  void strictChunkFramingIsDecodedAndReframedExactly() throws Exception {
     HardeningRig.Exchange x = rig.send(head("POST /a HTTP/1.1", "Host: a", "Transfer-Encoding: chunked",
-        "Connection: close") + "0000000000000000000003\r\nhel\r\n2 \r\nlo\n0\r\n\r\n");
+        "Connection: close") + "0000000000000003\r\nhel\r\n9;name=\"v\"\r\nlo, world\r\n0\r\nX-T: 1\r\n\r\n");
 
     assertThat(x.status()).isEqualTo(200);
     RecordedRequest seen = rig.upstream.takeRequest();
-    assertThat(seen.getBody().utf8()).isEqualTo("hello");
+    assertThat(seen.getBody().utf8()).isEqualTo("hello, world");
     assertThat(seen.getHeaders().get("Transfer-Encoding")).isEqualTo("chunked");
   }
 
-  /**
-   * Obsolete line folding: Undertow 2.4.4 joins the continuation into the value with a space before any handler
-   * runs, so it cannot be told apart from a value sent on one line. It reaches the upstream as one unambiguous line.
-   */
   @Test
-  void obsoleteLineFoldingIsJoinedIntoOneLine() throws Exception {
-    HardeningRig.Exchange x = rig.send(head("GET /a HTTP/1.1", "Host: a", "X-A: b", " c", "Connection: close"));
+  void pipelinedValidThenMalformedChunkSizeAnswersTheFirstThen400() throws Exception {
+    HardeningRig.Exchange x = rig.send(head("POST /first HTTP/1.1", "Host: a", "Transfer-Encoding: chunked")
+        + "2\r\nok\r\n0\r\n\r\n"
+        + head("POST /second HTTP/1.1", "Host: a", "Transfer-Encoding: chunked") + "-5\r\nhello\r\n0\r\n\r\n");
 
-    assertThat(x.status()).isEqualTo(200);
-    assertThat(rig.upstream.takeRequest().getHeaders().values("X-A")).containsExactly("b c");
+    assertThat(x.responses()).extracting(HardeningRig.Response::status).containsExactly(200, 400);
+    assertThat(x.responses().get(0).body()).isEqualTo("ok");
+    assertThat(x.closed()).isTrue();
+    assertThat(rig.upstream.getRequestCount()).isEqualTo(1);
+    assertThat(rig.upstream.takeRequest().getTarget()).isEqualTo("/first");
+  }
+
+  /** Obsolete line folding (a header or trailer line starting with SP or HTAB) is 400 and close, never joined. */
+  @ParameterizedTest
+  @MethodSource("obsoleteLineFolding")
+  void obsoleteLineFoldingIs400AndNeverForwarded(String request) throws Exception {
+    HardeningRig.Exchange x = rig.send(request);
+
+    assertThat(x.status()).isEqualTo(400);
+    assertThat(x.only().header("x-dragoman-reason")).isEqualTo("BR");
+    assertThat(x.only().body()).startsWith("{\"error\": \"obsolete line folding");
+    assertThat(x.closed()).isTrue();
+    assertThat(rig.upstream.getRequestCount()).isZero();
+  }
+
+  static Stream<String> obsoleteLineFolding() {
+    return Stream.of(
+        head("GET /a HTTP/1.1", "Host: a", "X-A: b", " c"),
+        head("GET /a HTTP/1.1", "Host: a", "X-A: b", "\tc"),
+        head("GET /a HTTP/1.1", "Host: a", " X-A: b"),
+        head("POST /a HTTP/1.1", "Host: a", "Transfer-Encoding: chunked") + "0\r\nX-T: 1\r\n 2\r\n\r\n");
+  }
+
+  /** The refusal waits for the answer before it, however long the upstream takes. */
+  @Test
+  void pipelinedSlowThenMalformedAnswersTheFirstThen400() throws Exception {
+    try (MockWebServer slow = new MockWebServer()) {
+      slow.enqueue(new MockResponse.Builder().code(200).body("slow").headersDelay(500, TimeUnit.MILLISECONDS).build());
+      slow.start();
+      rig.routes(Mapping.builder("slow", "/", rig.service("slow.ns", 80, slow)).build());
+
+      HardeningRig.Exchange x = rig.send(head("GET /first HTTP/1.1", "Host: a")
+          + head("POST /second HTTP/1.1", "Host: a", "Transfer-Encoding: chunked") + "0x5\r\nhello\r\n0\r\n\r\n");
+
+      assertThat(x.responses()).extracting(HardeningRig.Response::status).containsExactly(200, 400);
+      assertThat(x.responses().get(0).body()).isEqualTo("slow");
+      assertThat(x.closed()).isTrue();
+      assertThat(slow.getRequestCount()).isEqualTo(1);
+    }
+  }
+
+  /** Asking to upgrade does not end the checks: only a 101 does (see WebSocketProxyTest). */
+  @Test
+  void anUpgradeNotGrantedLeavesTheConnectionChecked() throws IOException {
+    HardeningRig.Exchange x = rig.send(head("GET /first HTTP/1.1", "Host: a", "Connection: Upgrade", "Upgrade: h2c")
+        + head("POST /second HTTP/1.1", "Host: a", "Transfer-Encoding: chunked") + "-5\r\nhello\r\n0\r\n\r\n");
+
+    assertThat(x.responses()).extracting(HardeningRig.Response::status).containsExactly(200, 400);
+    assertThat(x.closed()).isTrue();
+    assertThat(rig.upstream.getRequestCount()).isEqualTo(1);
+  }
+
+  @Test
+  void pipelinedValidThenFoldedAnswersTheFirstThen400() throws IOException {
+    HardeningRig.Exchange x =
+        rig.send(head("GET /first HTTP/1.1", "Host: a") + head("GET /second HTTP/1.1", "Host: a", "X-A: b", " c"));
+
+    assertThat(x.responses()).extracting(HardeningRig.Response::status).containsExactly(200, 400);
+    assertThat(x.closed()).isTrue();
+    assertThat(rig.upstream.getRequestCount()).isEqualTo(1);
   }
 }

@@ -2,14 +2,11 @@ package io.dragoman.gateway.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.undertow.Undertow;
-import io.undertow.UndertowOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -17,13 +14,10 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.xnio.Option;
-import org.xnio.OptionMap;
 
 /**
- * HTTP/2 limits over raw frames (h2c with prior knowledge). The public listener does not enable HTTP/2 on this
- * branch, so this runs an Undertow with exactly the options {@link ListenerOptions} gives the listener, plus
- * ENABLE_HTTP2: it checks what those options make Undertow do, which is what the listener does once HTTP/2 is on.
+ * HTTP/2 limits over raw frames, h2c with prior knowledge on the public listener itself (the way gRPC clients
+ * connect; see {@link HardeningH2cTest} for the refused upgrade).
  */
 class HardeningHttp2Test {
   private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
@@ -31,30 +25,18 @@ class HardeningHttp2Test {
   private static final int CONTINUATION = 0x9;
   private static final int END_STREAM = 0x1, END_HEADERS = 0x4, ACK = 0x1;
 
-  private Undertow server;
+  private HardeningRig rig;
   private int port;
 
   @BeforeEach
-  void start() {
-    Undertow.Builder builder = Undertow.builder()
-        .addHttpListener(0, "127.0.0.1")
-        .setIoThreads(1)
-        .setServerOption(UndertowOptions.ENABLE_HTTP2, true)
-        .setHandler(exchange -> exchange.getResponseSender().send("ok"));
-    OptionMap options = ListenerOptions.of(ProxySettings.defaults(0));
-    for (Option<?> option : options) set(builder, option, options);
-    server = builder.build();
-    server.start();
-    port = ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
-  }
-
-  private static <T> void set(Undertow.Builder builder, Option<T> option, OptionMap options) {
-    builder.setServerOption(option, options.get(option));
+  void start() throws IOException {
+    rig = new HardeningRig();
+    port = rig.proxy.port();
   }
 
   @AfterEach
-  void stop() {
-    server.stop();
+  void stop() throws IOException {
+    rig.close();
   }
 
   @Test
@@ -79,6 +61,8 @@ class HardeningHttp2Test {
       Frame response = skipTo(socket, HEADERS);
 
       assertThat(response.stream).isEqualTo(1);
+      assertThat(response.payload[0]).as(":status 200 (HPACK static index 8)").isEqualTo((byte) 0x88);
+      assertThat(rig.upstream.takeRequest().getTarget()).isEqualTo("/");
     }
   }
 

@@ -12,6 +12,9 @@ import java.net.Socket;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.Test;
 import org.xnio.OptionMap;
 
@@ -79,20 +82,60 @@ class HardeningLimitsTest {
     }
   }
 
-  /** Slow-loris: Undertow closes a connection whose head is incomplete after the timeout, without an answer. */
+  /** Slow-loris: a head still incomplete after the timeout is answered 408 and its connection closed. */
   @Test
-  void incompleteHeadIsClosedAfterTheHeadTimeout() throws Exception {
+  void incompleteHeadIs408AfterTheHeadTimeout() throws Exception {
     try (HardeningRig rig = new HardeningRig(s -> s.withHeadLimits(s.maxHeaderBytes(), s.maxHeaders(), 300));
         Socket socket = new Socket(InetAddress.getLoopbackAddress(), rig.proxy.port())) {
       socket.setSoTimeout(HardeningRig.READ_TIMEOUT_MS);
       long start = System.nanoTime();
       socket.getOutputStream().write(HardeningRig.latin1("GET /a HTTP/1.1\r\nHost: a\r\nX-Slow: "));
 
-      int read = socket.getInputStream().read();
+      HardeningRig.Exchange x = HardeningRig.readResponses(socket.getInputStream());
 
-      assertThat(read).isEqualTo(-1);
+      assertThat(x.status()).isEqualTo(408);
+      assertThat(x.only().header("x-dragoman-reason")).isEqualTo("SI");
+      assertThat(x.only().body()).isEqualTo("{\"error\": \"request head not received within 300 ms\"}\n");
+      assertThat(x.closed()).isTrue();
       assertThat((System.nanoTime() - start) / 1_000_000).isBetween(250L, 3_000L);
       assertThat(rig.upstream.getRequestCount()).isZero();
+    }
+  }
+
+  /** The timer starts at the head's first byte: a request that follows a served one gets the same limit. */
+  @Test
+  void incompleteSecondHeadOnAKeptConnectionIs408Too() throws Exception {
+    try (HardeningRig rig = new HardeningRig(s -> s.withHeadLimits(s.maxHeaderBytes(), s.maxHeaders(), 300));
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), rig.proxy.port())) {
+      socket.setSoTimeout(HardeningRig.READ_TIMEOUT_MS);
+      InputStream in = socket.getInputStream();
+      socket.getOutputStream().write(HardeningRig.latin1(head("GET /a HTTP/1.1", "Host: a") + "GET /b HTTP/1.1\r\n"));
+
+      HardeningRig.Exchange x = HardeningRig.readResponses(in);
+
+      assertThat(x.responses()).extracting(HardeningRig.Response::status).containsExactly(200, 408);
+      assertThat(x.closed()).isTrue();
+      assertThat(rig.upstream.getRequestCount()).isEqualTo(1);
+    }
+  }
+
+  /** A head read early behind a request the upstream is slow to answer: its clock waits for that answer. */
+  @Test
+  void aPipelinedHeadIsNotTimedWhileTheRequestBeforeItIsServed() throws Exception {
+    try (HardeningRig rig = new HardeningRig(s -> s.withHeadLimits(s.maxHeaderBytes(), s.maxHeaders(), 300));
+        MockWebServer slow = new MockWebServer();
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), rig.proxy.port())) {
+      slow.enqueue(new MockResponse.Builder().code(200).body("slow").headersDelay(900, TimeUnit.MILLISECONDS).build());
+      slow.start();
+      rig.routes(Mapping.builder("slow", "/", rig.service("slow.ns", 80, slow)).build());
+      socket.setSoTimeout(HardeningRig.READ_TIMEOUT_MS);
+      socket.getOutputStream().write(HardeningRig.latin1(head("GET /a HTTP/1.1", "Host: a") + "GET /b HTTP/1.1\r\n"));
+
+      HardeningRig.Exchange x = HardeningRig.readResponses(socket.getInputStream());
+
+      assertThat(x.responses()).extracting(HardeningRig.Response::status).containsExactly(200, 408);
+      assertThat(x.responses().get(0).body()).isEqualTo("slow");
+      assertThat(x.closed()).isTrue();
     }
   }
 
@@ -158,7 +201,8 @@ class HardeningLimitsTest {
     assertThat(o.get(ListenerOptions.GUARD_MAX_HEADER_BYTES, 0)).isEqualTo(60 * 1024);
     assertThat(o.get(ListenerOptions.GUARD_MAX_HEADERS, 0)).isEqualTo(100);
     assertThat(o.get(ListenerOptions.GUARD_MAX_URI_BYTES, 0)).isEqualTo(8 * 1024);
-    assertThat(o.get(UndertowOptions.REQUEST_PARSE_TIMEOUT, 0)).isEqualTo(10_000);
+    // FramingConduit answers 408 at 10 s; Undertow's silent close is the backstop for connections it stops following
+    assertThat(o.get(UndertowOptions.REQUEST_PARSE_TIMEOUT, 0)).isEqualTo(20_000);
     assertThat(o.get(UndertowOptions.NO_REQUEST_TIMEOUT, 0)).isEqualTo(3_600_000);
     assertThat(o.get(UndertowOptions.IDLE_TIMEOUT, 0)).isEqualTo(3_600_000);
     assertThat(o.get(UndertowOptions.MAX_ENTITY_SIZE, 0L)).isEqualTo(32L * 1024 * 1024);

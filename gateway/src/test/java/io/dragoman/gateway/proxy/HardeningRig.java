@@ -57,7 +57,12 @@ final class HardeningRig implements AutoCloseable {
   }
 
   ServiceRef service(String host, int port) {
-    resolver.route(host, port, upstream.getPort());
+    return service(host, port, upstream);
+  }
+
+  /** A service whose name resolves to {@code server} rather than the shared upstream. */
+  ServiceRef service(String host, int port, MockWebServer server) {
+    resolver.route(host, port, server.getPort());
     return new ServiceRef(host + ":" + port, false, host, port);
   }
 

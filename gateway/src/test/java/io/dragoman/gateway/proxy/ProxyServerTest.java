@@ -353,7 +353,7 @@ class ProxyServerTest {
     upstream.enqueue(new MockResponse.Builder().code(200).body("whole").build());
 
     // Headers were already relayed, so no status can tell the client: its stream is cut, never completed.
-    // (HTTP/1.1 here: a client that upgraded with h2c is not cut promptly yet, see the hardening issue.)
+    // (A client that asks for h2c is answered in HTTP/1.1 too: see HardeningH2cTest.)
     HttpClient http1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> http1.send(
             HttpRequest.newBuilder(url("/cut/big")).GET().build(), HttpResponse.BodyHandlers.ofByteArray()))

@@ -118,6 +118,36 @@ class WebSocketProxyTest {
     assertThat(client.events.poll(5, TimeUnit.SECONDS)).isEqualTo("closed 1000 bye");
   }
 
+  /**
+   * After the 101 the bytes are WebSocket frames, not HTTP/1.1: the gateway's framing checks (FramingConduit) stop.
+   * A zero mask key leaves the payload as written, bytes a request head would be refused for.
+   */
+  @Test
+  void upgradedBytesThatWouldBeBadHttpFramingPassUntouched() throws Exception {
+    route(List.of("websocket"));
+    Echo echo = new Echo();
+    upstream.enqueue(new MockResponse.Builder().webSocketUpgrade(echo).build());
+    String text = "x\r\n folded\r\n-5\r\n";
+
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", gateway.port())) {
+      s.setSoTimeout(5000);
+      s.getOutputStream().write(HardeningRig.latin1(HardeningRig.head("GET /ws/room1 HTTP/1.1", "Host: chat",
+          "Connection: Upgrade", "Upgrade: websocket", "Sec-WebSocket-Version: 13",
+          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==")));
+      StringBuilder head = new StringBuilder();
+      while (!head.toString().endsWith("\r\n\r\n")) head.append((char) s.getInputStream().read());
+      java.io.ByteArrayOutputStream frame = new java.io.ByteArrayOutputStream();
+      frame.write(0x81); // FIN, text
+      frame.write(0x80 | text.length()); // masked, short length
+      frame.write(new byte[4]); // mask key 0
+      frame.write(HardeningRig.latin1(text));
+      s.getOutputStream().write(frame.toByteArray());
+
+      assertThat(head.toString()).startsWith("HTTP/1.1 101 ");
+      assertThat(echo.received.poll(5, TimeUnit.SECONDS)).isEqualTo(text);
+    }
+  }
+
   @Test
   void withoutPermissionUpgradeStaysStripped() throws Exception {
     route(List.of());
