@@ -453,6 +453,11 @@ final class ProxyExchange {
     if (failure.upstream()) {
       context.listener().upstreamFailure(route.mapping().name(), route.mapping().namespace(), failure.reason());
     }
+    if (bodyStarted && !requestSent) {
+      // The body was still streaming (a stalled upload, say): close after the answer rather than make the client
+      // finish a body nobody will read.
+      exchange.setPersistent(false);
+    }
     ErrorResponses.send(exchange, failure, message);
   }
 

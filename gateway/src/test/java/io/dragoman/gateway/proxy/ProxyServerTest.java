@@ -318,6 +318,26 @@ class ProxyServerTest {
     assertThat(ms).isLessThan(5_000); // bounded by the route's timeout, not the upstream's 10 s
   }
 
+  /** A client that stops mid-body: the route's timeout answers 504 UT and the connection is closed after it. */
+  @Test
+  void stalledRequestBodyIs504UTAndTheConnectionIsClosed() throws Exception {
+    ForwardSpec f = new ForwardSpec("/", Optional.empty(), "", false, List.of(), List.of(), List.of(), List.of(),
+        OptionalLong.of(300), OptionalLong.empty(), OptionalLong.empty(), false, List.of(), OptionalLong.empty());
+    routes(Mapping.builder("upload", "/upload/", service("upload.ns", 80)).forward(f).build());
+
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), proxy.port())) {
+      socket.setSoTimeout(5_000);
+      socket.getOutputStream().write(("POST /upload/ HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\n0123456789")
+          .getBytes(StandardCharsets.ISO_8859_1));
+      HardeningRig.Exchange x = HardeningRig.readResponses(socket.getInputStream());
+
+      assertThat(x.responses()).hasSize(1);
+      assertThat(x.responses().get(0).status()).isEqualTo(504);
+      assertThat(x.responses().get(0).headers()).contains("x-dragoman-reason: UT", "Connection: close");
+      assertThat(x.closed()).isTrue();
+    }
+  }
+
   @Test
   void silentUpstreamIs504UTAfterIdleTimeout() throws Exception {
     ForwardSpec f = new ForwardSpec("/", Optional.empty(), "", false, List.of(), List.of(), List.of(), List.of(),
