@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import javax.net.ssl.SSLException;
 import org.xnio.ChannelListener;
 import org.xnio.IoUtils;
@@ -50,12 +51,10 @@ final class ProxyExchange {
   private final String upgrade;
   private final CircuitBreakerState breaker;
   private final RetryDecider retry;
+  private final Attempts attempts;
 
   /** The whole body when held for a retry or shadow; null when it streams. */
   private ByteBuffer body;
-  private boolean requestSlot;
-  private boolean retrySlot;
-  private int retries;
   private int tryId;
   private XnioExecutor.Key timer;
   private XnioExecutor.Key tryTimer;
@@ -81,6 +80,7 @@ final class ProxyExchange {
     this.upgrade = UpstreamHeaders.allowedUpgrade(exchange, route);
     this.breaker = context.policies().breaker(route);
     this.retry = upgrade == null ? context.policies().retry(route) : null;
+    this.attempts = new Attempts(breaker, retry);
   }
 
   void start() {
@@ -92,13 +92,9 @@ final class ProxyExchange {
       finish();
       next.proceed();
     });
-    if (breaker != null) {
-      if (!breaker.tryStartRequest()) {
-        fail(Failure.UPSTREAM_OVERFLOW,
-            "circuit breaker: max_requests " + breaker.limits().maxRequests() + " reached");
-        return;
-      }
-      requestSlot = true;
+    if (!attempts.admit()) {
+      fail(Failure.UPSTREAM_OVERFLOW, attempts.refusal());
+      return;
     }
     if (exchange.isRequestComplete()) {
       body = ByteBuffer.allocate(0);
@@ -181,7 +177,7 @@ final class ProxyExchange {
           @Override
           public void failed(Failure failure, String message) {
             if (id != tryId) return;
-            if (failure == Failure.UPSTREAM_CONNECT && mayRetry(retry != null && retry.retryOnConnectFailure())) {
+            if (failure == Failure.UPSTREAM_CONNECT && mayRetry(RetryDecider::retryOnConnectFailure)) {
               retryLater();
               return;
             }
@@ -257,6 +253,12 @@ final class ProxyExchange {
 
       @Override
       public void sourceFailed(IOException e) {
+        if (answered) {
+          // The gateway already answered (a timeout, say) and Undertow ended the request under the pump: the upstream
+          // gets a cut body; the client's connection is left to Undertow, which closes it once the answer is out.
+          dropConnection();
+          return;
+        }
         clientBodyBroke(e);
       }
 
@@ -273,7 +275,8 @@ final class ProxyExchange {
       return;
     }
     ClientResponse response = upstream.getResponse();
-    if (mayRetry(retry != null && retry.retryOnStatus(response.getResponseCode()))) {
+    int status = response.getResponseCode();
+    if (mayRetry(r -> r.retryOnStatus(status))) {
       dropConnection(); // its body is unread: not reusable
       retryLater();
       return;
@@ -358,7 +361,7 @@ final class ProxyExchange {
     if (!reused && route.mapping().service().tls()) {
       // XNIO handshakes on first use and reports a refused certificate (untrusted, or for another host) only as
       // a closed channel: a new TLS connection that breaks before any answer is counted as a connect failure.
-      if (mayRetry(retry != null && retry.retryOnConnectFailure())) {
+      if (mayRetry(RetryDecider::retryOnConnectFailure)) {
         retryLater();
         return;
       }
@@ -367,7 +370,7 @@ final class ProxyExchange {
           + describe(tls == null ? e : tls));
       return;
     }
-    if (mayRetry(retry != null && retry.retryOnReset())) {
+    if (mayRetry(RetryDecider::retryOnReset)) {
       retryLater();
       return;
     }
@@ -378,7 +381,7 @@ final class ProxyExchange {
     tryTimer = null;
     if (answered || id != tryId) return;
     dropConnection();
-    if (mayRetry(retry.retryOnPerTryTimeout())) {
+    if (mayRetry(RetryDecider::retryOnPerTryTimeout)) {
       retryLater();
       return;
     }
@@ -386,27 +389,15 @@ final class ProxyExchange {
     fail(Failure.UPSTREAM_TIMEOUT, "upstream per-try timeout after " + perTry + " ms");
   }
 
-  /**
-   * Whether this failed try may be tried again: the condition holds, the body can be sent again, retries are left,
-   * and the upstream's breaker has room for one more retry in flight.
-   */
-  private boolean mayRetry(boolean condition) {
-    if (!condition || answered || body == null || retries >= retry.maxRetries()) return false;
-    if (retrySlot) {
-      breaker.endRetry();
-      retrySlot = false;
-    }
-    if (breaker != null) {
-      if (!breaker.tryStartRetry()) return false;
-      retrySlot = true;
-    }
-    return true;
+  /** Whether this failed try may be tried again: the body can be sent again, and {@link Attempts} allows it. */
+  private boolean mayRetry(Predicate<RetryDecider> condition) {
+    return !answered && body != null && attempts.mayRetry(condition);
   }
 
   /** Waits out the back-off, then tries again; the request timeout keeps running over all tries. */
   private void retryLater() {
     cancelTryTimer();
-    retries++;
+    int retries = attempts.nextRetry();
     int id = ++tryId; // the failed try's late callbacks are now stale
     context.listener().retried(route.mapping().name(), route.mapping().namespace());
     long delay = context.policies().backoff().delayMs(retries);
@@ -449,6 +440,9 @@ final class ProxyExchange {
     if (answered) return;
     answered = true;
     cancelTryTimer();
+    // The abandoned try's late callbacks (its connection fails once closed, at once or on its next read) are now
+    // stale: they must not cut the client's connection while this answer is on its way.
+    tryId++;
     dropConnection(); // mid-exchange: never reusable
     if (failure.upstream()) {
       context.listener().upstreamFailure(route.mapping().name(), route.mapping().namespace(), failure.reason());
@@ -485,14 +479,7 @@ final class ProxyExchange {
     }
     answered = true; // a pending back-off must not start another try
     cancelTryTimer();
-    if (requestSlot) {
-      breaker.endRequest();
-      requestSlot = false;
-    }
-    if (retrySlot) {
-      breaker.endRetry();
-      retrySlot = false;
-    }
+    attempts.release();
     ClientConnection c = connection;
     connection = null;
     if (c == null || upgraded) return;

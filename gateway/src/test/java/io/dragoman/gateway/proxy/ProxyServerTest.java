@@ -338,6 +338,39 @@ class ProxyServerTest {
     }
   }
 
+  /**
+   * Many at once: the abandoned upstream connection fails late (once it is closed, on its next read), and that
+   * callback must not cut the client's connection while the 504 is on its way. It did for about a third of them.
+   */
+  @Test
+  void concurrentStalledUploadsAllGet504() throws Exception {
+    ForwardSpec f = new ForwardSpec("/", Optional.empty(), "", false, List.of(), List.of(), List.of(), List.of(),
+        OptionalLong.of(300), OptionalLong.empty(), OptionalLong.empty(), false, List.of(), OptionalLong.empty());
+    routes(Mapping.builder("upload", "/upload/", service("upload.ns", 80)).forward(f).build());
+    byte[] stalled = "POST /upload/ HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\n0123456789"
+        .getBytes(StandardCharsets.ISO_8859_1);
+
+    java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      List<java.util.concurrent.Future<Integer>> statuses = new java.util.ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        statuses.add(clients.submit(() -> {
+          try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), proxy.port())) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write(stalled);
+            HardeningRig.Exchange x = HardeningRig.readResponses(socket.getInputStream());
+            return x.responses().isEmpty() ? -1 : x.responses().get(0).status();
+          }
+        }));
+      }
+      for (java.util.concurrent.Future<Integer> status : statuses) {
+        assertThat(status.get(30, TimeUnit.SECONDS)).isEqualTo(504);
+      }
+    } finally {
+      clients.shutdownNow();
+    }
+  }
+
   @Test
   void silentUpstreamIs504UTAfterIdleTimeout() throws Exception {
     ForwardSpec f = new ForwardSpec("/", Optional.empty(), "", false, List.of(), List.of(), List.of(), List.of(),
