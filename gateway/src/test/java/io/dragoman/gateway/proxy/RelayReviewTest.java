@@ -1,0 +1,195 @@
+package io.dragoman.gateway.proxy;
+
+import static io.dragoman.gateway.proxy.HardeningRig.head;
+import static io.dragoman.gateway.proxy.HardeningRig.latin1;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dragoman.gateway.mapping.ForwardSpec;
+import io.dragoman.gateway.mapping.Mapping;
+import io.dragoman.gateway.mapping.ServiceRef;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.OptionalLong;
+import java.util.Random;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The relay without epoll_ctl ({@link ClientReads}, {@link Pump}) at its edges: a client read interest kept while an
+ * upstream is slow must not arm the client's idle limit, bodies larger than every buffer move whole under
+ * backpressure both ways, a half-closed client still gets its answer, an upstream may answer before it reads.
+ */
+class RelayReviewTest {
+
+  private static HardeningRig rigWithIdleLimit(long idleMs) throws IOException {
+    HardeningRig rig = new HardeningRig(s -> s.withIdleConnectionTimeoutMs(idleMs)
+        .withLimits(s.limits().withIdleStreamTimeoutMs(idleMs)));
+    rig.upstream.setDispatcher(new Dispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest request) {
+        if (!request.getTarget().startsWith("/slow")) return new MockResponse.Builder().code(200).body("soon").build();
+        return new MockResponse.Builder().code(200).body("late")
+            .headersDelay(3 * idleMs, TimeUnit.MILLISECONDS).build();
+      }
+    });
+    return rig;
+  }
+
+  @Test
+  void aSlowRequestAfterAFastOneOnTheSameConnectionIsStillAnswered() throws IOException {
+    try (HardeningRig rig = rigWithIdleLimit(300);
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), rig.proxy.port())) {
+      socket.setSoTimeout(HardeningRig.READ_TIMEOUT_MS);
+      socket.getOutputStream().write(latin1(head("GET /fast HTTP/1.1", "Host: a")));
+      HardeningRig.Response first = HardeningRig.readResponses(socket.getInputStream(), 1).get(0);
+      socket.getOutputStream().write(latin1(head("GET /slow HTTP/1.1", "Host: a")));
+      HardeningRig.Response second = HardeningRig.readResponses(socket.getInputStream(), 1).get(0);
+      socket.getOutputStream().write(latin1(head("POST /slow HTTP/1.1", "Host: a", "Content-Length: 3") + "abc"));
+      HardeningRig.Response third = HardeningRig.readResponses(socket.getInputStream(), 1).get(0);
+
+      assertThat(first.body()).isEqualTo("soon");
+      assertThat(second.body()).isEqualTo("late");
+      assertThat(third.body()).isEqualTo("late");
+    }
+  }
+
+  private static HardeningRig rigTo(RawUpstream raw) throws IOException {
+    HardeningRig rig = new HardeningRig();
+    rig.resolver.route("raw.ns", 80, raw.port());
+    ForwardSpec d = ForwardSpec.DEFAULTS;
+    ForwardSpec patient = new ForwardSpec(d.rewrite(), d.regexRewrite(), d.hostRewrite(), d.autoHostRewrite(),
+        d.addRequestHeaders(), d.removeRequestHeaders(), d.addResponseHeaders(), d.removeResponseHeaders(),
+        OptionalLong.of(30_000), d.connectTimeoutMs(), d.idleTimeoutMs(), d.grpc(), d.allowUpgrade(),
+        d.maxRequestBodyBytes());
+    rig.routes(Mapping.builder("raw", "/", new ServiceRef("raw.ns:80", false, "raw.ns", 80)).forward(patient).build());
+    return rig;
+  }
+
+  private static byte[] random(int size) {
+    byte[] b = new byte[size];
+    new Random(size).nextBytes(b);
+    return b;
+  }
+
+  /** Echoes the body back, reading it slowly and writing it whole. */
+  private static RawUpstream slowEcho() throws IOException {
+    return new RawUpstream((head, in, out) -> {
+      byte[] body = RawUpstream.readBody(head, in, 2);
+      RawUpstream.answer(out, 200, body);
+    });
+  }
+
+  private static HardeningRig.Response readSlowly(InputStream in) throws IOException {
+    // a client that drains slowly at first, so the gateway's writes to it block
+    RawUpstream.pause(300);
+    return HardeningRig.readResponses(in, 1).get(0);
+  }
+
+  @Test
+  void aLargeBodyGoesUpAndComesBackWholeWithBackpressureBothWaysThenTheConnectionServesAgain() throws Exception {
+    byte[] body = random(4 << 20);
+    try (RawUpstream raw = slowEcho(); HardeningRig rig = rigTo(raw);
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), rig.proxy.port())) {
+      socket.setSoTimeout(20_000);
+      socket.setReceiveBufferSize(64 * 1024); // small enough that the gateway's writes block
+      OutputStream out = socket.getOutputStream();
+      out.write(latin1(head("POST /big HTTP/1.1", "Host: a", "Content-Length: " + body.length)));
+      out.write(body);
+      out.flush();
+
+      HardeningRig.Response r = readSlowly(socket.getInputStream());
+      out.write(latin1(head("POST /again HTTP/1.1", "Host: a", "Content-Length: 5") + "again"));
+      HardeningRig.Response again = HardeningRig.readResponses(socket.getInputStream(), 1).get(0);
+
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(sha(r.body().getBytes(StandardCharsets.ISO_8859_1))).isEqualTo(sha(body));
+      assertThat(again.body()).isEqualTo("again");
+    }
+  }
+
+  @Test
+  void aLargeChunkedBodyGoesUpWhole() throws Exception {
+    byte[] body = random(3 << 20);
+    try (RawUpstream raw = slowEcho(); HardeningRig rig = rigTo(raw);
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), rig.proxy.port())) {
+      socket.setSoTimeout(20_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(latin1(head("POST /big HTTP/1.1", "Host: a", "Transfer-Encoding: chunked")));
+      for (int at = 0; at < body.length; at += 10_000) {
+        int n = Math.min(10_000, body.length - at);
+        out.write(latin1(Integer.toHexString(n) + "\r\n"));
+        out.write(body, at, n);
+        out.write(latin1("\r\n"));
+      }
+      out.write(latin1("0\r\n\r\n"));
+      out.flush();
+
+      HardeningRig.Response r = readSlowly(socket.getInputStream());
+
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(sha(r.body().getBytes(StandardCharsets.ISO_8859_1))).isEqualTo(sha(body));
+    }
+  }
+
+  @Test
+  void aClientThatHalfClosesAfterItsRequestStillGetsTheWholeAnswer() throws Exception {
+    byte[] answer = random(1 << 20);
+    try (RawUpstream raw = new RawUpstream((head, in, out) -> {
+          RawUpstream.readBody(head, in, 0);
+          RawUpstream.pause(300);
+          RawUpstream.answer(out, 200, answer);
+        });
+        HardeningRig rig = rigTo(raw);
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), rig.proxy.port())) {
+      socket.setSoTimeout(HardeningRig.READ_TIMEOUT_MS);
+      socket.getOutputStream().write(latin1(head("POST /x HTTP/1.1", "Host: a", "Content-Length: 2") + "hi"));
+      socket.shutdownOutput();
+
+      HardeningRig.Exchange x = HardeningRig.readResponses(socket.getInputStream());
+
+      assertThat(x.responses()).hasSize(1);
+      assertThat(sha(x.only().body().getBytes(StandardCharsets.ISO_8859_1))).isEqualTo(sha(answer));
+      assertThat(x.closed()).isTrue();
+    }
+  }
+
+  @Test
+  void anUpstreamThatAnswersBeforeReadingTheBodyLeavesTheClientWithItsAnswer() throws Exception {
+    byte[] body = random(2 << 20);
+    try (RawUpstream raw = new RawUpstream((head, in, out) -> {
+          RawUpstream.answer(out, 200, latin1("early"));
+          RawUpstream.readBody(head, in, 0); // then drains it, keeping the connection
+        });
+        HardeningRig rig = rigTo(raw);
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), rig.proxy.port())) {
+      socket.setSoTimeout(HardeningRig.READ_TIMEOUT_MS);
+      OutputStream out = socket.getOutputStream();
+      out.write(latin1(head("POST /x HTTP/1.1", "Host: a", "Content-Length: " + body.length)));
+      out.write(body, 0, 1000);
+      out.flush();
+      HardeningRig.Response early = HardeningRig.readResponses(socket.getInputStream(), 1).get(0);
+      out.write(body, 1000, body.length - 1000);
+      out.write(latin1(head("GET /next HTTP/1.1", "Host: a")));
+      out.flush();
+
+      HardeningRig.Exchange rest = HardeningRig.readResponses(socket.getInputStream());
+
+      assertThat(early.body()).isEqualTo("early");
+      assertThat(rest.responses()).extracting(HardeningRig.Response::body).containsExactly("early");
+    }
+  }
+
+  private static String sha(byte[] b) throws NoSuchAlgorithmException {
+    return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+  }
+}
+
