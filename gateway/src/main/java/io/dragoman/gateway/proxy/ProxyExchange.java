@@ -55,6 +55,8 @@ final class ProxyExchange {
 
   /** The whole body when held for a retry or shadow; null when it streams. */
   private ByteBuffer body;
+  /** The request body's pump while it streams to the upstream; stopped when the exchange gives up on it. */
+  private Pump requestPump;
   private int tryId;
   private XnioExecutor.Key timer;
   private XnioExecutor.Key tryTimer;
@@ -239,7 +241,7 @@ final class ProxyExchange {
       return;
     }
     bodyStarted = true;
-    Pump.start(exchange.getRequestChannel(), sink, new Pump.Events() {
+    requestPump = Pump.start(exchange.getRequestChannel(), sink, new Pump.Events() {
       @Override
       public void sourceEnded(StreamSourceChannel source) {
         IoUtils.safeClose(source);
@@ -444,6 +446,7 @@ final class ProxyExchange {
     // stale: they must not cut the client's connection while this answer is on its way.
     tryId++;
     dropConnection(); // mid-exchange: never reusable
+    stopRequestPump();
     if (failure.upstream()) {
       context.listener().upstreamFailure(route.mapping().name(), route.mapping().namespace(), failure.reason());
     }
@@ -458,7 +461,15 @@ final class ProxyExchange {
   private void abortBoth() {
     answered = true;
     dropConnection();
+    stopRequestPump();
     IoUtils.safeClose(exchange.getConnection());
+  }
+
+  private void stopRequestPump() {
+    if (requestPump != null) {
+      requestPump.stop();
+      requestPump = null;
+    }
   }
 
   /**
@@ -479,6 +490,7 @@ final class ProxyExchange {
     }
     answered = true; // a pending back-off must not start another try
     cancelTryTimer();
+    stopRequestPump();
     attempts.release();
     ClientConnection c = connection;
     connection = null;

@@ -45,11 +45,20 @@ final class Pump {
     pooled.getBuffer().clear().flip(); // empty: nothing to write yet
   }
 
-  static void start(StreamSourceChannel source, StreamSinkChannel sink, Events events, ByteBufferPool pool) {
+  static Pump start(StreamSourceChannel source, StreamSinkChannel sink, Events events, ByteBufferPool pool) {
     Pump pump = new Pump(source, sink, events, pool);
     source.getReadSetter().set(ch -> pump.readable());
     sink.getWriteSetter().set(ch -> pump.writable());
     pump.run();
+    return pump;
+  }
+
+  /**
+   * Abandons the body where it is, without reporting anything: its buffer goes back to the pool and the channels'
+   * listeners are cleared (Undertow may install its own, to drain what the client still sends).
+   */
+  void stop() {
+    if (!over) release();
   }
 
   private void readable() {
