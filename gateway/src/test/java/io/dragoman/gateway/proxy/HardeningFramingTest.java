@@ -14,8 +14,7 @@ import java.util.stream.Stream;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -27,17 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@link FramingConduit} (both the gateway's JSON answer with {@code x-dragoman-reason: BR}).
  */
 class HardeningFramingTest {
-  private HardeningRig rig;
-
-  @BeforeEach
-  void start() throws IOException {
-    rig = new HardeningRig();
-  }
-
-  @AfterEach
-  void stop() throws IOException {
-    rig.close();
-  }
+  @AutoClose private final HardeningRig rig = HardeningRig.started();
 
   /** Refused by Undertow 2.4.4's parser: the test pins that, so an Undertow upgrade that loosens it is noticed. */
   static Stream<Arguments> refusedByUndertow() {

@@ -20,8 +20,7 @@ import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import mockwebserver3.SocketEffect;
 import okio.Buffer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,17 +32,7 @@ import org.junit.jupiter.api.Test;
 class HardeningH2cTest {
   private static final String SETTINGS = "AAMAAABkAARAAAAAAAIAAAAA";
 
-  private HardeningRig rig;
-
-  @BeforeEach
-  void start() throws IOException {
-    rig = new HardeningRig();
-  }
-
-  @AfterEach
-  void stop() throws IOException {
-    rig.close();
-  }
+  @AutoClose private final HardeningRig rig = HardeningRig.started();
 
   @Test
   void anH2cUpgradeIsAnsweredAsHttp11AndNotForwarded() throws Exception {

@@ -9,8 +9,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import mockwebserver3.RecordedRequest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** Request targets over a raw socket: every byte in the path and in a header value, absolute form, refusals. */
@@ -19,17 +18,7 @@ class HardeningPathTest {
   private static final String PATH_OK =
       "!$&'()*+,-./0123456789:=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]_abcdefghijklmnopqrstuvwxyz~";
 
-  private HardeningRig rig;
-
-  @BeforeEach
-  void start() throws IOException {
-    rig = new HardeningRig();
-  }
-
-  @AfterEach
-  void stop() throws IOException {
-    rig.close();
-  }
+  @AutoClose private final HardeningRig rig = HardeningRig.started();
 
   @Test
   void everyByteInThePathIsRoutedOrRefusedWith400() throws Exception {

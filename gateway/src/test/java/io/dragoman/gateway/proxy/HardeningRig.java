@@ -56,6 +56,15 @@ final class HardeningRig implements AutoCloseable {
     this(UnaryOperator.identity());
   }
 
+  /** A rig with the default settings, for a test field ({@code @AutoClose}): one per test, closed after it. */
+  static HardeningRig started() {
+    try {
+      return new HardeningRig();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   ServiceRef service(String host, int port) {
     return service(host, port, upstream);
   }
