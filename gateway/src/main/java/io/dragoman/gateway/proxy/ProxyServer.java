@@ -1,6 +1,7 @@
 package io.dragoman.gateway.proxy;
 
 import io.dragoman.gateway.routing.RouteTable;
+import io.undertow.conduits.IdleTimeoutConduit;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.handlers.GracefulShutdownHandler;
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.function.Supplier;
+import org.xnio.StreamConnection;
 
 /**
  * The public listener ({@link PublicListener}: Undertow's HTTP/1.1 and HTTP/2 prior-knowledge connections, with
@@ -41,11 +43,26 @@ public final class ProxyServer implements AutoCloseable {
   public void start() {
     try {
       long headTimeoutMs = settings.requestHeadTimeoutMs();
-      listener = PublicListener.open(settings, buffers, shutdown, ListenerOptions.of(settings),
-          connection -> FramingConduit.install(connection, headTimeoutMs));
+      long idleMs = ListenerOptions.effectiveIdleTimeoutMs(settings);
+      listener = PublicListener.open(settings, buffers, shutdown, ListenerOptions.of(settings), connection -> {
+        FramingConduit.install(connection, headTimeoutMs);
+        idleLimit(connection, idleMs);
+      });
     } catch (IOException e) {
       throw new UncheckedIOException("public listener on " + settings.bindAddress() + ":" + settings.port(), e);
     }
+  }
+
+  /**
+   * No byte either way for this long closes the connection. Undertow's HTTP/1.1 listener reads {@code IDLE_TIMEOUT}
+   * but never hands the value to the conduit it creates (2.4.4), so a client silent mid-request on a route without a
+   * timeout was never cut: this conduit, under Undertow's, carries the limit.
+   */
+  private static void idleLimit(StreamConnection connection, long idleMs) {
+    IdleTimeoutConduit idle = new IdleTimeoutConduit(connection);
+    idle.setIdleTimeout(idleMs);
+    connection.getSourceChannel().setConduit(idle);
+    connection.getSinkChannel().setConduit(idle);
   }
 
   /** The bound port (useful when 0 was asked for). */

@@ -158,6 +158,25 @@ class HardeningLimitsTest {
     }
   }
 
+  /** A request whose client falls silent mid-body on a route without a timeout: the idle stream limit cuts it. */
+  @Test
+  void clientSilentMidBodyIsCutByTheIdleStreamLimit() throws Exception {
+    try (HardeningRig rig = new HardeningRig(s -> s.withIdleConnectionTimeoutMs(400)
+            .withLimits(s.limits().withIdleStreamTimeoutMs(400)));
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), rig.proxy.port())) {
+      rig.routes(Mapping.builder("untimed", "/", rig.service("svc.ns", 80)).forward(timeout(0)).build());
+      socket.setSoTimeout(HardeningRig.READ_TIMEOUT_MS);
+      long start = System.nanoTime();
+      socket.getOutputStream().write(HardeningRig.latin1(
+          head("POST /a HTTP/1.1", "Host: a", "Content-Length: 100") + "0123456789"));
+
+      HardeningRig.Exchange x = HardeningRig.readResponses(socket.getInputStream());
+
+      assertThat(x.closed()).isTrue();
+      assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(HardeningRig.READ_TIMEOUT_MS);
+    }
+  }
+
   @Test
   void expectContinueOverTheRouteLimitIs413BeforeTheBodyIsRead() throws Exception {
     try (HardeningRig rig = new HardeningRig()) {
@@ -223,5 +242,12 @@ class HardeningLimitsTest {
     return new ForwardSpec(d.rewrite(), d.regexRewrite(), d.hostRewrite(), d.autoHostRewrite(), d.addRequestHeaders(),
         d.removeRequestHeaders(), d.addResponseHeaders(), d.removeResponseHeaders(), d.timeoutMs(),
         d.connectTimeoutMs(), d.idleTimeoutMs(), d.grpc(), d.allowUpgrade(), OptionalLong.of(bytes));
+  }
+
+  private static ForwardSpec timeout(long ms) {
+    ForwardSpec d = ForwardSpec.DEFAULTS;
+    return new ForwardSpec(d.rewrite(), d.regexRewrite(), d.hostRewrite(), d.autoHostRewrite(), d.addRequestHeaders(),
+        d.removeRequestHeaders(), d.addResponseHeaders(), d.removeResponseHeaders(), OptionalLong.of(ms),
+        d.connectTimeoutMs(), d.idleTimeoutMs(), d.grpc(), d.allowUpgrade(), d.maxRequestBodyBytes());
   }
 }

@@ -38,7 +38,7 @@ class RelayReviewTest {
       public MockResponse dispatch(RecordedRequest request) {
         if (!request.getTarget().startsWith("/slow")) return new MockResponse.Builder().code(200).body("soon").build();
         return new MockResponse.Builder().code(200).body("late")
-            .headersDelay(3 * idleMs, TimeUnit.MILLISECONDS).build();
+            .headersDelay(idleMs / 3, TimeUnit.MILLISECONDS).build();
       }
     });
     return rig;
@@ -46,7 +46,9 @@ class RelayReviewTest {
 
   @Test
   void aSlowRequestAfterAFastOneOnTheSameConnectionIsStillAnswered() throws IOException {
-    try (HardeningRig rig = rigWithIdleLimit(300);
+    // Answers within the idle limit, on a connection whose read interest ClientReads keeps registered: the idle
+    // timer must not cut them. (Longer silence is cut: HardeningLimitsTest#clientSilentMidBodyIsCutByTheIdleStreamLimit.)
+    try (HardeningRig rig = rigWithIdleLimit(900);
         Socket socket = new Socket(InetAddress.getLoopbackAddress(), rig.proxy.port())) {
       socket.setSoTimeout(HardeningRig.READ_TIMEOUT_MS);
       socket.getOutputStream().write(latin1(head("GET /fast HTTP/1.1", "Host: a")));
