@@ -68,6 +68,12 @@ class ProxyServerTest {
     table.set(ProxyTestTables.of(mappings));
   }
 
+  /** No rewrite, and the whole upstream exchange bounded to 300 ms. */
+  private static ForwardSpec timeout300() {
+    return new ForwardSpec("/", Optional.empty(), "", false, List.of(), List.of(), List.of(), List.of(),
+        OptionalLong.of(300), OptionalLong.empty(), OptionalLong.empty(), false, List.of(), OptionalLong.empty());
+  }
+
   private static ForwardSpec forward(String rewrite) {
     ForwardSpec d = ForwardSpec.DEFAULTS;
     return new ForwardSpec(rewrite, d.regexRewrite(), d.hostRewrite(), d.autoHostRewrite(), d.addRequestHeaders(),
@@ -302,9 +308,7 @@ class ProxyServerTest {
 
   @Test
   void hangingUpstreamIs504UTAfterTimeout() throws Exception {
-    ForwardSpec f = forward("/");
-    f = new ForwardSpec("/", Optional.empty(), "", false, List.of(), List.of(), List.of(), List.of(),
-        OptionalLong.of(300), OptionalLong.empty(), OptionalLong.empty(), false, List.of(), OptionalLong.empty());
+    ForwardSpec f = timeout300();
     routes(Mapping.builder("slow", "/slow/", service("slow.ns", 80)).forward(f).build());
     upstream.enqueue(new MockResponse.Builder().code(200).headersDelay(10, TimeUnit.SECONDS).build());
 
@@ -321,8 +325,7 @@ class ProxyServerTest {
   /** A client that stops mid-body: the route's timeout answers 504 UT and the connection is closed after it. */
   @Test
   void stalledRequestBodyIs504UTAndTheConnectionIsClosed() throws Exception {
-    ForwardSpec f = new ForwardSpec("/", Optional.empty(), "", false, List.of(), List.of(), List.of(), List.of(),
-        OptionalLong.of(300), OptionalLong.empty(), OptionalLong.empty(), false, List.of(), OptionalLong.empty());
+    ForwardSpec f = timeout300();
     routes(Mapping.builder("upload", "/upload/", service("upload.ns", 80)).forward(f).build());
 
     try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), proxy.port())) {
@@ -344,8 +347,7 @@ class ProxyServerTest {
    */
   @Test
   void concurrentStalledUploadsAllGet504() throws Exception {
-    ForwardSpec f = new ForwardSpec("/", Optional.empty(), "", false, List.of(), List.of(), List.of(), List.of(),
-        OptionalLong.of(300), OptionalLong.empty(), OptionalLong.empty(), false, List.of(), OptionalLong.empty());
+    ForwardSpec f = timeout300();
     routes(Mapping.builder("upload", "/upload/", service("upload.ns", 80)).forward(f).build());
     byte[] stalled = "POST /upload/ HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\n0123456789"
         .getBytes(StandardCharsets.ISO_8859_1);
