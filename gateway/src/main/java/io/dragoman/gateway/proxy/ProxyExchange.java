@@ -268,7 +268,7 @@ final class ProxyExchange {
       public void sinkFailed(IOException e) {
         upstreamBroke(e, false);
       }
-    }, exchange.getConnection().getByteBufferPool());
+    }, exchange.getConnection().getByteBufferPool(), context.largeBuffers(), exchange.getRequestContentLength());
   }
 
   private void respond(ClientExchange upstream) {
@@ -313,7 +313,7 @@ final class ProxyExchange {
       public void sinkFailed(IOException e) {
         abortBoth();
       }
-    }, exchange.getConnection().getByteBufferPool());
+    }, exchange.getConnection().getByteBufferPool(), context.largeBuffers(), declaredLength(response));
   }
 
   /**
@@ -511,6 +511,17 @@ final class ProxyExchange {
     long idle = route.idleTimeoutMs();
     // XNIO arms its timer when reads resume, a little before we note the request as sent: allow for the gap.
     return idle > 0 && System.nanoTime() - lastActivityNanos >= TimeUnit.MILLISECONDS.toNanos(idle) * 8 / 10;
+  }
+
+  /** The response's {@code Content-Length}, -1 when it has none (or one that is not a number). */
+  private static long declaredLength(ClientResponse response) {
+    String value = response.getResponseHeaders().getFirst(Headers.CONTENT_LENGTH);
+    if (value == null) return -1;
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   private static SSLException tlsFailure(Throwable e) {

@@ -22,11 +22,14 @@ public final class ProxyServer implements AutoCloseable {
   private final GracefulShutdownHandler shutdown;
   private final ConnectionPools pools;
   private final ByteBufferPool buffers;
+  private final ByteBufferPool largeBuffers;
 
   public ProxyServer(
       ProxySettings settings, Supplier<RouteTable> table, UpstreamResolver resolver, ProxyListener listener) {
     this.settings = settings;
     this.buffers = new DefaultByteBufferPool(true, 16 * 1024, -1, 4);
+    // Only bodies that fill a small buffer in one read move to these; keep up to 64 for reuse besides each thread's 4.
+    this.largeBuffers = new DefaultByteBufferPool(true, 64 * 1024, 64, 4);
     this.pools =
         new ConnectionPools(
             buffers,
@@ -34,7 +37,7 @@ public final class ProxyServer implements AutoCloseable {
             resolver,
             settings.upstreamIdleTimeoutMs(),
             settings.maxIdlePerUpstream());
-    ProxyContext context = new ProxyContext(pools, listener, settings.trustedProxies());
+    ProxyContext context = new ProxyContext(pools, largeBuffers, listener, settings.trustedProxies());
     GatewayHandler handler =
         new GatewayHandler(table, context, settings.maxRequestBodyBytes(), new AccessLog(settings.accessLog()));
     this.shutdown = new GracefulShutdownHandler(handler);
@@ -81,6 +84,7 @@ public final class ProxyServer implements AutoCloseable {
     pools.close();
     if (listener != null) listener.close();
     buffers.close();
+    largeBuffers.close();
   }
 
   ProxySettings settings() {
