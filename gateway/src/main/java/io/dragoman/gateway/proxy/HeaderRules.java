@@ -4,6 +4,8 @@ import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
+import io.dragoman.gateway.mapping.HeaderValue;
+import java.util.List;
 import java.util.Set;
 
 /** Which headers cross the gateway: hop-by-hop ones never do, nor any header the Connection header names. */
@@ -77,5 +79,17 @@ final class HeaderRules {
       }
     }
     return false;
+  }
+
+  /** A route's {@code add_request_headers} / {@code add_response_headers}: appended, or replacing same-named ones. */
+  static void add(HeaderMap out, List<HeaderValue> headers) {
+    for (HeaderValue h : headers) {
+      HttpString name = new HttpString(h.name());
+      if (h.append()) {
+        out.add(name, h.value());
+      } else {
+        out.put(name, h.value());
+      }
+    }
   }
 }

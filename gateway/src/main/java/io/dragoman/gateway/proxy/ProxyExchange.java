@@ -12,7 +12,6 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RequestTooBigException;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
-import io.undertow.util.HttpString;
 import io.undertow.util.SameThreadExecutor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -24,7 +23,6 @@ import org.xnio.ChannelListener;
 import org.xnio.IoUtils;
 import org.xnio.Options;
 import org.xnio.XnioExecutor;
-import org.xnio.channels.ReadTimeoutException;
 import org.xnio.channels.StreamSinkChannel;
 import org.xnio.channels.StreamSourceChannel;
 
@@ -289,7 +287,7 @@ final class ProxyExchange {
     HeaderMap out = exchange.getResponseHeaders();
     HeaderRules.copyEndToEnd(response.getResponseHeaders(), out, false);
     for (String name : route.mapping().forward().removeResponseHeaders()) out.remove(name);
-    addHeaders(out, route.addResponseHeaders());
+    HeaderRules.add(out, route.addResponseHeaders());
     if (upgrade != null && response.getResponseCode() == 101) {
       upgrade(upstream, response.getResponseHeaders().getFirst(Headers.UPGRADE));
     }
@@ -332,16 +330,6 @@ final class ProxyExchange {
     if (protocol != null) exchange.getResponseHeaders().put(Headers.UPGRADE, protocol);
   }
 
-  private static void addHeaders(HeaderMap out, java.util.List<io.dragoman.gateway.mapping.HeaderValue> headers) {
-    for (io.dragoman.gateway.mapping.HeaderValue h : headers) {
-      HttpString name = new HttpString(h.name());
-      if (h.append()) {
-        out.add(name, h.value());
-      } else {
-        out.put(name, h.value());
-      }
-    }
-  }
 
   /** The upstream connection failed before or while we sent the request or awaited the head. */
   private void upstreamBroke(IOException e, boolean reused) {
@@ -356,7 +344,7 @@ final class ProxyExchange {
       acquire(tryId);
       return;
     }
-    if (isReadTimeout(e) || idleExpired()) {
+    if (UpstreamErrors.isReadTimeout(e) || idleExpired()) {
       fail(Failure.UPSTREAM_TIMEOUT, "upstream idle for more than " + route.idleTimeoutMs() + " ms");
       return;
     }
@@ -367,16 +355,16 @@ final class ProxyExchange {
         retryLater();
         return;
       }
-      SSLException tls = tlsFailure(e);
+      SSLException tls = UpstreamErrors.tlsFailure(e);
       fail(Failure.UPSTREAM_CONNECT, "upstream TLS connection failed (handshake or certificate verification): "
-          + describe(tls == null ? e : tls));
+          + UpstreamErrors.describe(tls == null ? e : tls));
       return;
     }
     if (mayRetry(RetryDecider::retryOnReset)) {
       retryLater();
       return;
     }
-    fail(Failure.UPSTREAM_RESET, "upstream reset: " + describe(e));
+    fail(Failure.UPSTREAM_RESET, "upstream reset: " + UpstreamErrors.describe(e));
   }
 
   private void tryTimedOut(int id) {
@@ -524,21 +512,4 @@ final class ProxyExchange {
     }
   }
 
-  private static SSLException tlsFailure(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SSLException ssl) return ssl;
-    }
-    return null;
-  }
-
-  private static boolean isReadTimeout(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ReadTimeoutException) return true;
-    }
-    return false;
-  }
-
-  private static String describe(Exception e) {
-    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-  }
 }

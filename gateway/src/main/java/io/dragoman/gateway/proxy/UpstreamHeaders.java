@@ -1,11 +1,9 @@
 package io.dragoman.gateway.proxy;
 
-import io.dragoman.gateway.mapping.HeaderValue;
 import io.dragoman.gateway.routing.Route;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
-import io.undertow.util.HttpString;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Locale;
@@ -23,7 +21,7 @@ final class UpstreamHeaders {
     boolean trusted = context.trustedProxies().contains(exchange.getSourceAddress());
     HeaderRules.copyEndToEnd(in, out, !trusted);
     for (String name : route.mapping().forward().removeRequestHeaders()) out.remove(name);
-    addHeaders(out, route.addRequestHeaders());
+    HeaderRules.add(out, route.addRequestHeaders());
 
     String clientHost = in.getFirst(Headers.HOST);
     String host = route.upstreamHost(clientHost == null ? route.mapping().service().authority() : clientHost);
@@ -92,14 +90,4 @@ final class UpstreamHeaders {
     return te != null && te.toLowerCase(Locale.ROOT).contains("trailers");
   }
 
-  private static void addHeaders(HeaderMap out, List<HeaderValue> headers) {
-    for (HeaderValue h : headers) {
-      HttpString name = new HttpString(h.name());
-      if (h.append()) {
-        out.add(name, h.value());
-      } else {
-        out.put(name, h.value());
-      }
-    }
-  }
 }

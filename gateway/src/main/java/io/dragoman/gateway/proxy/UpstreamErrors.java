@@ -1,0 +1,27 @@
+package io.dragoman.gateway.proxy;
+
+import javax.net.ssl.SSLException;
+import org.xnio.channels.ReadTimeoutException;
+
+/** Reads what an upstream I/O failure was, for the answer's message and the choice of failure. */
+final class UpstreamErrors {
+  private UpstreamErrors() {}
+
+  static SSLException tlsFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SSLException ssl) return ssl;
+    }
+    return null;
+  }
+
+  static boolean isReadTimeout(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ReadTimeoutException) return true;
+    }
+    return false;
+  }
+
+  static String describe(Exception e) {
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+}
