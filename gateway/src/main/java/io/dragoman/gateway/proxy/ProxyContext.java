@@ -4,7 +4,8 @@ import io.undertow.connector.ByteBufferPool;
 
 /**
  * What every relayed request shares: the upstream pools, the large buffers fast bodies move to ({@link Pump}), the
- * listener, who may set forwarding headers, the shadow budget and the per-upstream retry and circuit-breaker state.
+ * listener, who may set forwarding headers, the shadow budget, the per-upstream retry and circuit-breaker state, and
+ * the request timeouts.
  */
 record ProxyContext(
     ConnectionPools pools,
@@ -12,12 +13,14 @@ record ProxyContext(
     ProxyListener listener,
     TrustedProxies trustedProxies,
     Shadows shadows,
-    UpstreamPolicies policies) {
+    UpstreamPolicies policies,
+    RequestTimers timers) {
 
-  /** Default shadow limits and fresh policy state. */
+  /** Default shadow limits, fresh policy state and timers. */
   ProxyContext(
       ConnectionPools pools, ByteBufferPool largeBuffers, ProxyListener listener, TrustedProxies trustedProxies) {
     this(pools, largeBuffers, listener, trustedProxies,
-        new Shadows(Shadows.DEFAULT_MAX_IN_FLIGHT, Shadows.DEFAULT_MAX_BODY_BYTES), new UpstreamPolicies());
+        new Shadows(Shadows.DEFAULT_MAX_IN_FLIGHT, Shadows.DEFAULT_MAX_BODY_BYTES), new UpstreamPolicies(),
+        new RequestTimers());
   }
 }
