@@ -4,8 +4,7 @@ import io.undertow.connector.ByteBufferPool;
 
 /**
  * What every relayed request shares: the upstream pools, the large buffers fast bodies move to ({@link Pump}), the
- * listener, who may set forwarding headers, the shadow budget, the per-upstream retry and circuit-breaker state, and
- * the request timeouts.
+ * listener, who may set forwarding headers, the shadow budget and the per-upstream retry and circuit-breaker state.
  */
 record ProxyContext(
     ConnectionPools pools,
@@ -13,14 +12,12 @@ record ProxyContext(
     ProxyListener listener,
     TrustedProxies trustedProxies,
     Shadows shadows,
-    UpstreamPolicies policies,
-    RequestTimers timers) {
+    UpstreamPolicies policies) {
 
-  /** Default shadow limits, fresh policy state and timers. */
+  /** Default shadow limits and fresh policy state. */
   ProxyContext(
       ConnectionPools pools, ByteBufferPool largeBuffers, ProxyListener listener, TrustedProxies trustedProxies) {
     this(pools, largeBuffers, listener, trustedProxies,
-        new Shadows(Shadows.DEFAULT_MAX_IN_FLIGHT, Shadows.DEFAULT_MAX_BODY_BYTES), new UpstreamPolicies(),
-        new RequestTimers());
+        new Shadows(Shadows.DEFAULT_MAX_IN_FLIGHT, Shadows.DEFAULT_MAX_BODY_BYTES), new UpstreamPolicies());
   }
 }

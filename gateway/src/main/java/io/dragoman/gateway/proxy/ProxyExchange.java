@@ -56,7 +56,7 @@ final class ProxyExchange {
   /** The request body's pump while it streams to the upstream; stopped when the exchange gives up on it. */
   private Pump requestPump;
   private int tryId;
-  private RequestTimers.Timer timer;
+  private XnioExecutor.Key timer;
   private XnioExecutor.Key tryTimer;
   private boolean answered;
   private boolean upgraded;
@@ -86,7 +86,7 @@ final class ProxyExchange {
   void start() {
     long timeout = route.timeoutMs();
     if (timeout > 0) {
-      timer = context.timers().schedule(exchange.getIoThread(), timeout, this::timedOut);
+      timer = exchange.getIoThread().executeAfter(this::timedOut, timeout, TimeUnit.MILLISECONDS);
     }
     exchange.addExchangeCompleteListener((ex, next) -> {
       finish();
@@ -321,7 +321,7 @@ final class ProxyExchange {
   private void upgrade(ClientExchange upstream, String protocol) {
     upgraded = true;
     if (timer != null) {
-      timer.cancel();
+      timer.remove();
       timer = null;
     }
     ClientConnection c = connection;
@@ -473,7 +473,7 @@ final class ProxyExchange {
   /** The client's exchange is over: give the connection back only if it finished a whole, clean exchange. */
   private void finish() {
     if (timer != null) {
-      timer.cancel();
+      timer.remove();
       timer = null;
     }
     answered = true; // a pending back-off must not start another try
