@@ -97,8 +97,25 @@ final class CompiledMatch {
   }
 
   boolean matches(RequestView request) {
-    return pathMatches(request.path())
-        && methodMatches(request.method())
+    return pathMatches(request.path()) && matchesBeyondPath(request);
+  }
+
+  /**
+   * The path test is a case-sensitive comparison with {@link #indexKey()}: when the index found the path under that
+   * key, the path needs no second look.
+   */
+  boolean literalPath() {
+    return pathPattern == null && caseSensitive;
+  }
+
+  /** No condition but the path. */
+  boolean pathOnly() {
+    return method == null && host == null && headers.length == 0 && queryParameters.length == 0;
+  }
+
+  /** Every condition but the path. */
+  boolean matchesBeyondPath(RequestView request) {
+    return methodMatches(request.method())
         && hostMatches(request.host())
         && headersMatch(request)
         && queryMatches(request);
