@@ -6,59 +6,129 @@ import java.util.TreeSet;
 
 /**
  * Which indexed prefixes begin a path, found with one pass over the path and one hash probe per prefix length the
- * table uses.
+ * table uses. Each key carries values (non-negative ints) that the index hands back without reading them.
  *
- * <p>The keys live in one open-addressing table of flat arrays, so a lookup touches a few cache lines whatever the
- * table's size. (A character trie, the earlier index, chased four objects per path character: at 10,000 Mappings
- * most of them were cache misses, and a lookup cost four times what it did at 10.) The running hash is
- * {@link String#hashCode()}'s, so the hash of the path's first {@code n} characters is the key's own hash.
+ * <p>Laid out for the cache, because at 10,000 keys nearly every access outside the first-level cache is a miss:
+ *
+ * <ul>
+ *   <li>a small Bloom-style filter (two bits per key in one 64-bit word, about 1-2 bytes per key) turns away most
+ *       probes at a length where the path's start is no key, without touching the slot table;
+ *   <li>a slot is four adjacent ints (hash, length, value, offset of the key's characters), so a probe reads one
+ *       cache line, and a key with a single value needs no separate array;
+ *   <li>the key's characters sit in one flat array, compared in place instead of through a String and its bytes.
+ * </ul>
+ *
+ * The running hash is {@link String#hashCode()}'s, so the hash of the path's first {@code n} characters is the key's
+ * own hash.
  */
 final class PrefixIndex {
-  private static final int[] NONE = new int[0];
+  /** What {@link #find} returns when no key equals the path's start. */
+  static final int NONE = Integer.MIN_VALUE;
+
+  private static final int SLOT = 4; // ints per slot: hash, length (0: empty), value or ~list offset, key offset
 
   private final int[] lengths; // ascending, each > 0
-  private final String[] keys; // by slot; null: empty
-  private final int[] hashes; // by slot: the key's String hash
-  private final int[][] candidates; // by slot
-  private final int mask;
+  private final int[] slots;
+  private final char[] keyChars;
+  private final int[] lists; // for keys with several values: the count, then the values
+  private final long[] filter;
+  private final int filterShift;
 
-  /** @param byPrefix each non-empty prefix with its candidates, ascending */
-  PrefixIndex(Map<String, int[]> byPrefix) {
+  /** @param byKey each non-empty key with its values, non-negative, in the order a lookup should see them */
+  PrefixIndex(Map<String, int[]> byKey) {
     TreeSet<Integer> distinct = new TreeSet<>();
-    byPrefix.keySet().forEach(k -> distinct.add(k.length()));
+    int chars = 0;
+    int listInts = 0;
+    for (Map.Entry<String, int[]> e : byKey.entrySet()) {
+      check(e.getKey(), e.getValue());
+      distinct.add(e.getKey().length());
+      chars += e.getKey().length();
+      if (e.getValue().length > 1) listInts += 1 + e.getValue().length;
+    }
     lengths = distinct.stream().mapToInt(Integer::intValue).toArray();
-    int capacity = Integer.highestOneBit(Math.max(4, byPrefix.size() * 2 - 1)) << 1;
-    keys = new String[capacity];
-    hashes = new int[capacity];
-    candidates = new int[capacity][];
-    mask = capacity - 1;
-    byPrefix.forEach((key, value) -> {
-      if (key.isEmpty()) throw new IllegalArgumentException("prefix: \"\" (expected: non-empty; keep it unindexed)");
-      int slot = spread(key.hashCode()) & mask;
-      while (keys[slot] != null) slot = (slot + 1) & mask;
-      keys[slot] = key;
-      hashes[slot] = key.hashCode();
-      candidates[slot] = value;
-    });
+    // a third to two thirds full: a probe that finds a key mostly reads one cache line of four slots
+    slots = new int[(Integer.highestOneBit(Math.max(3, byKey.size() + byKey.size() / 2)) << 1) * SLOT];
+    keyChars = new char[chars];
+    lists = new int[listInts];
+    int words = Math.max(2, Integer.highestOneBit(Math.max(1, byKey.size() / 8)) * 2); // 8-16 filter bits a key
+    filter = new long[words];
+    filterShift = 32 - Integer.numberOfTrailingZeros(words);
+    int charAt = 0;
+    int listAt = 0;
+    for (Map.Entry<String, int[]> e : byKey.entrySet()) {
+      String key = e.getKey();
+      int[] values = e.getValue();
+      int value = values.length == 1 ? values[0] : ~listAt;
+      if (values.length > 1) {
+        lists[listAt] = values.length;
+        System.arraycopy(values, 0, lists, listAt + 1, values.length);
+        listAt += 1 + values.length;
+      }
+      key.getChars(0, key.length(), keyChars, charAt);
+      put(key.hashCode(), key.length(), value, charAt);
+      charAt += key.length();
+    }
   }
 
-  /** The prefix lengths in use, ascending; a lookup probes each one that is not longer than the path. */
+  private static void check(String key, int[] values) {
+    if (key.isEmpty()) throw new IllegalArgumentException("prefix: \"\" (expected: non-empty; keep it unindexed)");
+    if (values.length == 0) {
+      throw new IllegalArgumentException("values of prefix \"" + key + "\": none (expected: at least one)");
+    }
+    for (int v : values) {
+      if (v < 0) throw new IllegalArgumentException("values of prefix \"" + key + "\": " + v + " (expected: >= 0)");
+    }
+  }
+
+  private void put(int hash, int length, int value, int charOffset) {
+    int h = spread(hash);
+    filter[h >>> filterShift] |= bits(h);
+    int s = (h * SLOT) & (slots.length - 1);
+    while (slots[s + 1] != 0) s = (s + SLOT) & (slots.length - 1);
+    slots[s] = hash;
+    slots[s + 1] = length;
+    slots[s + 2] = value;
+    slots[s + 3] = charOffset;
+  }
+
+  /** The key lengths in use, ascending; a lookup probes each one that is not longer than the path. */
   int[] lengths() {
     return lengths;
   }
 
   /**
-   * The candidates of the indexed prefix equal to the first {@code length} characters of {@code path}, or none.
+   * The value of the key equal to the first {@code length} characters of {@code path}: its only value ({@code >= 0}),
+   * {@code ~offset} of its count-prefixed list in {@link #lists()} when it has several, or {@link #NONE}.
    *
+   * @param length at most {@code path.length()}
    * @param hash {@link String#hashCode()} of those characters, which the caller computes as it walks the path
    */
-  int[] candidatesOf(String path, int length, int hash) {
-    for (int slot = spread(hash) & mask; keys[slot] != null; slot = (slot + 1) & mask) {
-      if (hashes[slot] != hash) continue;
-      String key = keys[slot];
-      if (key.length() == length && path.startsWith(key)) return candidates[slot];
+  int find(String path, int length, int hash) {
+    int h = spread(hash);
+    long want = bits(h);
+    if ((filter[h >>> filterShift] & want) != want) return NONE;
+    for (int s = (h * SLOT) & (slots.length - 1); ; s = (s + SLOT) & (slots.length - 1)) {
+      int keyLength = slots[s + 1];
+      if (keyLength == 0) return NONE;
+      if (slots[s] == hash && keyLength == length && sameChars(path, slots[s + 3], length)) return slots[s + 2];
     }
-    return NONE;
+  }
+
+  /** The lists {@link #find} points into with a negative value other than {@link #NONE}. */
+  int[] lists() {
+    return lists;
+  }
+
+  private boolean sameChars(String path, int offset, int length) {
+    for (int i = 0; i < length; i++) {
+      if (path.charAt(i) != keyChars[offset + i]) return false;
+    }
+    return true;
+  }
+
+  /** Two filter bits from the low twelve bits of the spread hash; the word comes from its high bits. */
+  private static long bits(int h) {
+    return (1L << h) | (1L << (h >>> 6));
   }
 
   /** String hashes of similar keys differ in their low bits only a little: mix the high bits in. */
@@ -73,5 +143,4 @@ final class PrefixIndex {
     for (int i = 0; i < out.length; i++) out[i] = list.get(i);
     return out;
   }
-
 }

@@ -1,5 +1,6 @@
 package io.dragoman.gateway.routing;
 
+import com.google.re2j.Pattern;
 import io.dragoman.gateway.mapping.ConfigError;
 import io.dragoman.gateway.mapping.Mapping;
 import io.dragoman.gateway.mapping.MatchSpec;
@@ -146,9 +147,10 @@ public final class RouteTableBuilder {
   private static Map<MatchSpec, List<CanaryGroups.Candidate>> compile(
       List<Mapping> mappings, Map<MatchSpec, CompiledMatch> compiled, List<ConfigError> errors) {
     Map<MatchSpec, List<CanaryGroups.Candidate>> bySpec = new LinkedHashMap<>();
+    Map<String, Pattern> tails = new HashMap<>(); // shared by regex prefixes that differ only in their literal start
     for (Mapping m : mappings) {
       try {
-        if (!compiled.containsKey(m.match())) compiled.put(m.match(), CompiledMatch.compile(m.match()));
+        if (!compiled.containsKey(m.match())) compiled.put(m.match(), CompiledMatch.compile(m.match(), tails));
         PathRewriter rewriter = PathRewriters.compile(m);
         bySpec.computeIfAbsent(m.match(), k -> new ArrayList<>()).add(new CanaryGroups.Candidate(m, rewriter));
       } catch (InvalidRegexException e) {

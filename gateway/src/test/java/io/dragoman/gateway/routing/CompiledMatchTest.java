@@ -2,7 +2,12 @@ package io.dragoman.gateway.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.re2j.Pattern;
+import io.dragoman.gateway.routing.Fixtures.Request;
 import io.dragoman.gateway.routing.Fixtures.Spec;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CompiledMatchTest {
@@ -50,5 +55,59 @@ class CompiledMatchTest {
     RouteTable table = Fixtures.build(Fixtures.mapping("m", "/x").match(Spec.of("/a/[0-9]+").regex().exact().build())
         .build());
     assertThat(table.match(Fixtures.Request.get("/a/12"))).isNotNull();
+  }
+
+  @Test
+  void regexesThatDifferOnlyInTheirLiteralStartShareOneCompiledTail() {
+    Map<String, Pattern> tails = new HashMap<>();
+    CompiledMatch one = CompiledMatch.compile(Spec.of("/re-1/[a-z]+/.*").regex().build(), tails);
+    CompiledMatch two = CompiledMatch.compile(Spec.of("^/re-22/[a-z]+/.*").regex().build(), tails);
+
+    assertThat(tails).containsOnlyKeys("[a-z]+/.*");
+    assertThat(one.matches(Request.get("/re-1/models/v1"))).isTrue();
+    assertThat(one.matches(Request.get("/re-1/Models/v1"))).isFalse();
+    assertThat(one.matches(Request.get("/re-22/models/v1"))).isFalse();
+    assertThat(two.matches(Request.get("/re-22/models/v1"))).isTrue();
+    assertThat(two.matchesUnderKey(Request.get("/re-22/models/v1"))).isTrue();
+    assertThat(two.matchesUnderKey(Request.get("/re-22/models"))).isFalse();
+  }
+
+  @Test
+  void theTailIsWhatFollowsTheLiteralStart() {
+    assertThat(CompiledMatch.tailRegex(Spec.of("^/api/.*").regex().build())).isEqualTo(".*");
+    assertThat(CompiledMatch.tailRegex(Spec.of("/ab*/").regex().build())).isEqualTo("b*/");
+    assertThat(CompiledMatch.tailRegex(Spec.of("/exact").regex().build())).isEqualTo("");
+    assertThat(CompiledMatch.tailRegex(Spec.of("/a/(x|y)").regex().build())).isNull();
+    assertThat(CompiledMatch.tailRegex(Spec.of("/a/.*").regex().caseInsensitive().build())).isNull();
+    assertThat(CompiledMatch.tailRegex(Spec.of("/a/").build())).isNull();
+  }
+
+  @Test
+  void aRegexWhoseRestLooksBackAcrossTheSplitIsKeptWhole() {
+    // each of these, split at its literal start, would match what the whole regex does not
+    for (String regex : List.of("/ab\\b.*", "/ab\\B.*", "/a^.*", "/a\\A.*", "/a/[^/]+")) {
+      assertThat(CompiledMatch.tailRegex(Spec.of(regex).regex().build())).as(regex).isNull();
+    }
+    RouteTable table = Fixtures.build(
+        Fixtures.mapping("boundary", "/x").match(Spec.of("/ab\\b.*").regex().build()).build(),
+        Fixtures.mapping("anchor", "/x").match(Spec.of("/c^.*").regex().build()).build(),
+        Fixtures.mapping("class", "/x").match(Spec.of("/d/[^/]+").regex().build()).build());
+
+    assertThat(table.match(Request.get("/ab/x")).members().get(0).mapping().name()).isEqualTo("boundary");
+    assertThat(table.match(Request.get("/abc"))).isNull();
+    assertThat(table.match(Request.get("/c"))).isNull();
+    assertThat(table.match(Request.get("/cx"))).isNull();
+    assertThat(table.match(Request.get("/d/e")).members().get(0).mapping().name()).isEqualTo("class");
+    assertThat(table.match(Request.get("/d/e/f"))).isNull();
+  }
+
+  @Test
+  void aSplitThatWouldCutASurrogatePairIsNotMade() {
+    String regex = "/\uD83D\uDE00+"; // the emoji, one or more times: the literal start ends inside the pair
+    assertThat(CompiledMatch.tailRegex(Spec.of(regex).regex().build())).isNull();
+    RouteTable table = Fixtures.build(Fixtures.mapping("emoji", "/x").match(Spec.of(regex).regex().build()).build());
+
+    assertThat(table.match(Request.get("/\uD83D\uDE00\uD83D\uDE00"))).isNotNull();
+    assertThat(table.match(Request.get("/\uD83D\uDE01"))).isNull();
   }
 }
