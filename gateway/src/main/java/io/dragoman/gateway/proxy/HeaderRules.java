@@ -1,10 +1,10 @@
 package io.dragoman.gateway.proxy;
 
+import io.dragoman.gateway.mapping.HeaderValue;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
-import io.dragoman.gateway.mapping.HeaderValue;
 import java.util.List;
 import java.util.Set;
 

@@ -330,7 +330,6 @@ final class ProxyExchange {
     if (protocol != null) exchange.getResponseHeaders().put(Headers.UPGRADE, protocol);
   }
 
-
   /** The upstream connection failed before or while we sent the request or awaited the head. */
   private void upstreamBroke(IOException e, boolean reused) {
     if (answered) {
@@ -511,5 +510,4 @@ final class ProxyExchange {
       return -1;
     }
   }
-
 }

@@ -38,8 +38,8 @@ final class Pump {
   private final StreamSinkChannel sink;
   private final Events events;
   private final ByteBufferPool large; // null: stay with the small buffer
-  private PooledByteBuffer pooled;
-  private boolean grow;
+  private ByteBufferPool pool; // where the next buffer comes from: the small pool, or the large once the body is fast
+  private PooledByteBuffer pooled; // null while the pump waits on its source: a silent client holds no buffer
   private boolean ended;
   private boolean over;
 
@@ -50,8 +50,7 @@ final class Pump {
     this.sink = sink;
     this.events = events;
     this.large = large;
-    this.pooled = length > small.getBufferSize() && large != null ? large.allocate() : small.allocate();
-    pooled.getBuffer().clear().flip(); // empty: nothing to write yet
+    this.pool = length > small.getBufferSize() && large != null ? large : small;
   }
 
   /**
@@ -93,45 +92,59 @@ final class Pump {
 
   /** Moves bytes until a channel would block (then waits on exactly that channel) or the body is done. */
   private void run() {
-    if (over) return;
-    ByteBuffer buffer = pooled.getBuffer();
-    while (true) {
-      if (buffer.hasRemaining()) {
-        if (!write(buffer)) return;
-        continue;
-      }
-      if (ended) {
+    while (!over) {
+      if (pooled != null && pooled.getBuffer().hasRemaining()) {
+        if (!write(pooled.getBuffer())) return;
+      } else if (ended) {
         finish();
         return;
-      }
-      if (grow) buffer = growBuffer();
-      int n;
-      try {
-        buffer.clear();
-        n = source.read(buffer);
-        buffer.flip();
-      } catch (IOException e) {
-        fail(() -> events.sourceFailed(e));
+      } else if (!read()) {
         return;
-      }
-      if (n == 0) {
-        source.resumeReads();
-        return;
-      }
-      if (n == buffer.capacity() && large != null && n < large.getBufferSize()) grow = true;
-      if (n < 0) {
-        ended = true;
-        events.sourceEnded(source);
       }
     }
   }
 
-  /** Swaps the (empty) small buffer for a large one. */
-  private ByteBuffer growBuffer() {
-    grow = false;
-    pooled.close();
-    pooled = large.allocate();
-    return pooled.getBuffer();
+  /**
+   * Reads into an empty buffer; false when the pump now waits on the source. The buffer goes back to its pool while
+   * the pump waits and once the source ends: empty then, it would only pin memory for as long as a slow (or lying)
+   * client keeps the body open.
+   */
+  private boolean read() {
+    ByteBuffer buffer = emptyBuffer();
+    int n;
+    try {
+      n = source.read(buffer);
+      buffer.flip();
+    } catch (IOException e) {
+      fail(() -> events.sourceFailed(e));
+      return false;
+    }
+    if (n == 0) {
+      giveBack();
+      source.resumeReads();
+      return false;
+    }
+    if (n < 0) {
+      giveBack();
+      ended = true;
+      events.sourceEnded(source);
+      return true;
+    }
+    if (n == buffer.capacity() && large != null && n < large.getBufferSize()) pool = large;
+    return true;
+  }
+
+  /** The pump's buffer, cleared; a small one that filled in one read is swapped for a large one here. */
+  private ByteBuffer emptyBuffer() {
+    if (pooled != null && pooled.getBuffer().capacity() < pool.getBufferSize()) giveBack();
+    if (pooled == null) pooled = pool.allocate();
+    return pooled.getBuffer().clear();
+  }
+
+  private void giveBack() {
+    PooledByteBuffer p = pooled;
+    pooled = null;
+    p.close();
   }
 
   /** Writes what it can; false when the sink is full and the pump now waits for it. */
@@ -170,9 +183,6 @@ final class Pump {
     over = true;
     source.getReadSetter().set(null);
     sink.getWriteSetter().set(null);
-    if (pooled != null) {
-      pooled.close();
-      pooled = null;
-    }
+    if (pooled != null) giveBack();
   }
 }

@@ -89,5 +89,4 @@ final class UpstreamHeaders {
   private static boolean asksForTrailers(String te) {
     return te != null && te.toLowerCase(Locale.ROOT).contains("trailers");
   }
-
 }
