@@ -17,8 +17,10 @@ import org.xnio.channels.StreamSourceChannel;
  * readiness when a read or a write could not make progress, and withdraws the interest as soon as it has it.
  *
  * <p>It starts with a small buffer and moves to a large one once a read fills the small one: a fast body then
- * crosses in a quarter of the system calls (each costs as much as copying several kilobytes on a virtual machine),
- * while a slow or small one never holds more than a small buffer.
+ * crosses in a quarter of the system calls (each costs as much as copying several kilobytes on a virtual machine).
+ * Memory follows the slow side: a silent source holds no buffer at all (it is given back while the pump waits), and
+ * once the sink has made the pump wait (a slow reader), the body goes back to small buffers for good, so many slow
+ * downloads hold no more than they did before large buffers existed.
  */
 final class Pump {
   /** What the pump reports; each method is called at most once, and only one of them ends the pump. */
@@ -37,9 +39,11 @@ final class Pump {
   private final StreamSourceChannel source;
   private final StreamSinkChannel sink;
   private final Events events;
+  private final ByteBufferPool small;
   private final ByteBufferPool large; // null: stay with the small buffer
   private ByteBufferPool pool; // where the next buffer comes from: the small pool, or the large once the body is fast
   private PooledByteBuffer pooled; // null while the pump waits on its source: a silent client holds no buffer
+  private boolean slowSink; // the sink made the pump wait: small buffers from then on
   private boolean ended;
   private boolean over;
 
@@ -49,6 +53,7 @@ final class Pump {
     this.source = source;
     this.sink = sink;
     this.events = events;
+    this.small = small;
     this.large = large;
     this.pool = length > small.getBufferSize() && large != null ? large : small;
   }
@@ -130,13 +135,13 @@ final class Pump {
       events.sourceEnded(source);
       return true;
     }
-    if (n == buffer.capacity() && large != null && n < large.getBufferSize()) pool = large;
+    if (n == buffer.capacity() && large != null && !slowSink && n < large.getBufferSize()) pool = large;
     return true;
   }
 
-  /** The pump's buffer, cleared; a small one that filled in one read is swapped for a large one here. */
+  /** The pump's buffer, cleared; swapped here when the body changed pools (it grew fast, or met a slow sink). */
   private ByteBuffer emptyBuffer() {
-    if (pooled != null && pooled.getBuffer().capacity() < pool.getBufferSize()) giveBack();
+    if (pooled != null && pooled.getBuffer().capacity() != pool.getBufferSize()) giveBack();
     if (pooled == null) pooled = pool.allocate();
     return pooled.getBuffer().clear();
   }
@@ -155,6 +160,8 @@ final class Pump {
       fail(() -> events.sinkFailed(e));
       return false;
     }
+    slowSink = true;
+    pool = small; // the buffer in hand drains first; the next one is small
     sink.resumeWrites();
     return false;
   }
