@@ -12,6 +12,7 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RequestTooBigException;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
+import io.undertow.util.Methods;
 import io.undertow.util.SameThreadExecutor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -311,7 +312,7 @@ final class ProxyExchange {
       public void sinkFailed(IOException e) {
         abortBoth();
       }
-    }, exchange.getConnection().getByteBufferPool(), context.largeBuffers(), declaredLength(response));
+    }, exchange.getConnection().getByteBufferPool(), context.largeBuffers(), bodyLength(response));
   }
 
   /**
@@ -500,8 +501,12 @@ final class ProxyExchange {
     return idle > 0 && System.nanoTime() - lastActivityNanos >= TimeUnit.MILLISECONDS.toNanos(idle) * 8 / 10;
   }
 
-  /** The response's {@code Content-Length}, -1 when it has none (or one that is not a number). */
-  private static long declaredLength(ClientResponse response) {
+  /**
+   * The response body's declared length, -1 when it has none (or one that is not a number) and for HEAD, whose
+   * {@code Content-Length} describes a body that is not sent.
+   */
+  private long bodyLength(ClientResponse response) {
+    if (Methods.HEAD.equals(exchange.getRequestMethod())) return -1;
     String value = response.getResponseHeaders().getFirst(Headers.CONTENT_LENGTH);
     if (value == null) return -1;
     try {
