@@ -122,8 +122,39 @@ final class CompiledMatch {
     if (regex.indexOf('|') >= 0) return start;
     int end = start;
     while (end < regex.length() && META.indexOf(regex.charAt(end)) < 0) end++;
-    if (end < regex.length() && QUANTIFIERS.indexOf(regex.charAt(end)) >= 0 && end > start) end--;
+    if (end == start || !quantified(regex, end)) return end;
+    end--;
+    // a quantifier repeats the whole code point: keep the pair out of the start together
+    if (end > start && Character.isLowSurrogate(regex.charAt(end)) && Character.isHighSurrogate(regex.charAt(end - 1))) {
+      end--;
+    }
     return end;
+  }
+
+  /**
+   * Whether a quantifier applies to the character before {@code at}: one follows it directly or after flag groups
+   * such as {@code (?s)} or empty {@code \Q\E} quotes, which RE2 passes over ({@code /a(?s)*} is {@code /a*}).
+   */
+  private static boolean quantified(String regex, int at) {
+    while (true) {
+      if (regex.startsWith("\\Q\\E", at)) {
+        at += 4;
+      } else if (regex.startsWith("(?", at) && flagGroupEnd(regex, at + 2) > 0) {
+        at = flagGroupEnd(regex, at + 2) + 1;
+      } else {
+        return at < regex.length() && QUANTIFIERS.indexOf(regex.charAt(at)) >= 0;
+      }
+    }
+  }
+
+  /** The index of the {@code )} closing a group of flags only that starts at {@code from}; else -1. */
+  private static int flagGroupEnd(String regex, int from) {
+    for (int i = from; i < regex.length(); i++) {
+      char c = regex.charAt(i);
+      if (c == ')') return i;
+      if (!Character.isLetter(c) && c != '-') return -1;
+    }
+    return -1;
   }
 
   /**

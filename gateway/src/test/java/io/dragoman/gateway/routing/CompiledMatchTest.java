@@ -103,11 +103,29 @@ class CompiledMatchTest {
 
   @Test
   void aSplitThatWouldCutASurrogatePairIsNotMade() {
-    String regex = "/\uD83D\uDE00+"; // the emoji, one or more times: the literal start ends inside the pair
-    assertThat(CompiledMatch.tailRegex(Spec.of(regex).regex().build())).isNull();
+    String regex = "/\uD83D\uDE00+"; // the emoji, one or more times: the literal start ends before the pair
+    assertThat(CompiledMatch.tailRegex(Spec.of(regex).regex().build())).isEqualTo("\uD83D\uDE00+");
+    // a lone high surrogate before a metacharacter would end the start inside whatever pair the path holds there
+    assertThat(CompiledMatch.tailRegex(Spec.of("/a\uD83D.*").regex().build())).isNull();
     RouteTable table = Fixtures.build(Fixtures.mapping("emoji", "/x").match(Spec.of(regex).regex().build()).build());
 
     assertThat(table.match(Request.get("/\uD83D\uDE00\uD83D\uDE00"))).isNotNull();
     assertThat(table.match(Request.get("/\uD83D\uDE01"))).isNull();
+  }
+
+  @Test
+  void aQuantifierAfterASurrogatePairOrAFlagGroupRepeatsTheCharacterBeforeIt() {
+    // RE2 applies a quantifier after a flag group to the atom before the group, and one after a surrogate pair to
+    // the whole code point: "/a(?s)*" is "/a*" and "/\uD83D\uDE00*" is "/" then the emoji, zero or more times.
+    for (String[] c : new String[][] {
+        {"/\uD83D\uDE00*", "/"}, {"/\uD83D\uDE00{0}", "/"}, {"/x\uD83D\uDE00?/", "/x/"},
+        {"/a(?s)*", "/"}, {"/ab(?i)?/c", "/a/c"}, {"/ab(?m)(?s){0}", "/a"}}) {
+      String regex = c[0];
+      String path = c[1];
+      assertThat(Pattern.compile(regex).matches(path)).as(regex).isTrue();
+      assertThat(path).as(regex).startsWith(CompiledMatch.literalPrefix(regex));
+      RouteTable table = Fixtures.build(Fixtures.mapping("m", "/x").match(Spec.of(regex).regex().build()).build());
+      assertThat(table.match(Request.get(path))).as("%s on %s", regex, path).isNotNull();
+    }
   }
 }
