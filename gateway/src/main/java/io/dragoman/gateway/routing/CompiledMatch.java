@@ -125,9 +125,7 @@ final class CompiledMatch {
     if (end == start || !quantified(regex, end)) return end;
     end--;
     // a quantifier repeats the whole code point: keep the pair out of the start together
-    if (end > start && Character.isLowSurrogate(regex.charAt(end)) && Character.isHighSurrogate(regex.charAt(end - 1))) {
-      end--;
-    }
+    if (end > start && Character.isSurrogatePair(regex.charAt(end - 1), regex.charAt(end))) end--;
     return end;
   }
 
