@@ -8,8 +8,8 @@ import org.xnio.channels.StreamSinkChannel;
 import org.xnio.channels.StreamSourceChannel;
 
 /**
- * Streams one body from a source channel to a sink channel through one pooled buffer, then shuts the sink down and
- * flushes it. Everything runs on the channels' I/O thread.
+ * Streams one body from a source channel to a sink channel through one pooled buffer at a time, then shuts the sink
+ * down and flushes it. Everything runs on the channels' I/O thread.
  *
  * <p>Undertow's {@code Transfer} does the same, but ends by waking both channels ({@code wakeupReads}/{@code
  * wakeupWrites}): the sink's write interest is then registered with epoll and removed again on every request, two
@@ -19,8 +19,8 @@ import org.xnio.channels.StreamSourceChannel;
  * <p>It starts with a small buffer and moves to a large one once a read fills the small one: a fast body then
  * crosses in a quarter of the system calls (each costs as much as copying several kilobytes on a virtual machine).
  * Memory follows the slow side: a silent source holds no buffer at all (it is given back while the pump waits), and
- * once the sink has made the pump wait (a slow reader), the body goes back to small buffers for good, so many slow
- * downloads hold no more than they did before large buffers existed.
+ * once the sink has made the pump wait (a slow reader), the buffer in hand drains and the rest of the body uses small
+ * buffers, so a slow download holds a large buffer only until it has drained the first one.
  */
 final class Pump {
   /** What the pump reports; each method is called at most once, and only one of them ends the pump. */

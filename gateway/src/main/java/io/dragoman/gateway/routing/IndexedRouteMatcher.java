@@ -80,7 +80,8 @@ final class IndexedRouteMatcher implements RouteMatcher {
   @Override
   public RouteGroup match(RequestView request) {
     String path = request.path();
-    int best = exact.isEmpty() ? Integer.MAX_VALUE : firstMatch(exact.getOrDefault(path, NONE), request, Integer.MAX_VALUE);
+    int best = Integer.MAX_VALUE;
+    if (!exact.isEmpty()) best = firstMatch(exact.getOrDefault(path, NONE), request, best);
     // One pass over the path: at each prefix length in use, probe with the hash of the path's start so far.
     int hash = 0;
     int limit = path.length();

@@ -55,7 +55,9 @@ class PrefixIndexTest {
   @Test
   void tenThousandKeysAreFoundAtTheirLengthOnly() {
     Map<String, int[]> keys = new HashMap<>();
-    for (int i = 0; i < 10_000; i++) keys.put("/svc-" + i + "/", i % 7 == 0 ? new int[] {i, i + 1, i + 2} : new int[] {i});
+    for (int i = 0; i < 10_000; i++) {
+      keys.put("/svc-" + i + "/", i % 7 == 0 ? new int[] {i, i + 1, i + 2} : new int[] {i});
+    }
     PrefixIndex index = new PrefixIndex(keys);
 
     assertThat(index.lengths()).containsExactly(7, 8, 9, 10);
