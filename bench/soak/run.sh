@@ -6,6 +6,7 @@
 # Everything runs on 127.0.0.1: an nginx stub upstream, the gateway jar, wrk. Needs nginx, wrk, curl, jcmd.
 #   bench/soak/run.sh                      # 10 minutes
 #   SOAK_SECONDS=60 bench/soak/run.sh      # a quick look
+#   JAVA_OPTS="-XX:+UseSerialGC -Xmx768m -Xlog:gc:file=/tmp/gc.log" bench/soak/run.sh   # JVM flags, GC log kept
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SOAK_SECONDS=${SOAK_SECONDS:-600}
@@ -58,7 +59,8 @@ mapping() { # name prefix extra
   mapping canary-b /canary/ "  weight: 30"
 } > "$work/config/base.yaml"
 
-java -jar "$JAR" --config "$work/config" --port "$GW_PORT" --admin-port "$ADMIN_PORT" --access-log off \
+# shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
+java ${JAVA_OPTS:-} -jar "$JAR" --config "$work/config" --port "$GW_PORT" --admin-port "$ADMIN_PORT" --access-log off \
   --drain-seconds 0 > "$work/gateway.log" 2>&1 &
 gw=$!
 pids+=("$gw")

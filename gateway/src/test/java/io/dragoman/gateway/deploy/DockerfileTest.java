@@ -99,7 +99,8 @@ class DockerfileTest {
   void setsContainerAwareJvmOptions() {
     assertThat(finalStage()).anySatisfy(i -> {
       assertThat(i.keyword()).isEqualTo("ENV");
-      assertThat(i.args()).contains("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=", "-XX:+ExitOnOutOfMemoryError");
+      assertThat(i.args()).contains("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=", "-XX:+ExitOnOutOfMemoryError",
+          "-XX:+UseSerialGC");
     });
   }
 

@@ -301,7 +301,7 @@ class KustomizeRenderTest {
     assertThat(c.getResources().getLimits()).containsOnlyKeys("memory");
     assertThat(c.getResources().getLimits().get("memory")).hasToString("1Gi");
     assertThat(env(c, "JAVA_TOOL_OPTIONS").map(EnvVar::getValue)).hasValueSatisfying(opts -> assertThat(opts)
-        .contains("-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError"));
+        .contains("-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC"));
     // readOnlyRootFilesystem: /tmp must be a writable volume.
     assertThat(c.getVolumeMounts()).anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
   }
