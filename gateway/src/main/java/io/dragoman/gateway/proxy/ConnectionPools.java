@@ -16,9 +16,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import org.xnio.IoFuture;
 import org.xnio.IoUtils;
 import org.xnio.OptionMap;
 import org.xnio.Options;
+import org.xnio.StreamConnection;
 import org.xnio.XnioExecutor;
 import org.xnio.XnioIoThread;
 import org.xnio.ssl.XnioSsl;
@@ -152,7 +154,7 @@ final class ConnectionPools implements AutoCloseable {
 
   /** Returns a connection whose exchange completed cleanly; called on its I/O thread. */
   void release(ServiceRef service, ClientConnection connection) {
-    if (!connection.isOpen() || connection.isUpgraded()) {
+    if (!connection.isOpen() || connection.isUpgraded() || (connection instanceof Http1Connection h && !h.idle())) {
       IoUtils.safeClose(connection);
       return;
     }
@@ -173,14 +175,6 @@ final class ConnectionPools implements AutoCloseable {
       XnioIoThread thread,
       long connectTimeoutMs,
       Callback callback) {
-    URI uri;
-    try {
-      uri = new URI(scheme(service, h2c), null, address.getAddress().getHostAddress(), address.getPort(), null, null,
-          null);
-    } catch (java.net.URISyntaxException e) {
-      callback.failed(Failure.UPSTREAM_CONNECT, "bad upstream address " + service.authority());
-      return;
-    }
     // The connect timeout and the connect callback race; whichever comes first decides, the other is ignored.
     boolean[] decided = new boolean[1];
     XnioExecutor.Key timer =
@@ -193,34 +187,67 @@ final class ConnectionPools implements AutoCloseable {
                 }
               }, connectTimeoutMs, TimeUnit.MILLISECONDS)
             : null;
-    client.connect(
-        new ClientCallback<>() {
-          @Override
-          public void completed(ClientConnection connection) {
-            if (decided[0]) {
-              IoUtils.safeClose(connection);
-              return;
-            }
-            decided[0] = true;
-            if (timer != null) timer.remove();
-            callback.connected(connection, false);
-          }
+    ClientCallback<ClientConnection> connected = new ClientCallback<>() {
+      @Override
+      public void completed(ClientConnection connection) {
+        if (decided[0]) {
+          IoUtils.safeClose(connection);
+          return;
+        }
+        decided[0] = true;
+        if (timer != null) timer.remove();
+        callback.connected(connection, false);
+      }
 
-          @Override
-          public void failed(IOException e) {
-            if (decided[0]) return;
-            decided[0] = true;
-            if (timer != null) timer.remove();
-            callback.failed(Failure.UPSTREAM_CONNECT,
-                "connect to " + service.authority() + " failed: " + e.getMessage());
-          }
-        },
+      @Override
+      public void failed(IOException e) {
+        if (decided[0]) return;
+        decided[0] = true;
+        if (timer != null) timer.remove();
+        callback.failed(Failure.UPSTREAM_CONNECT, "connect to " + service.authority() + " failed: " + e.getMessage());
+      }
+    };
+    if (!service.tls() && !h2c) {
+      openHttp1(address, thread, connected);
+      return;
+    }
+    URI uri;
+    try {
+      uri = new URI(scheme(service, h2c), null, address.getAddress().getHostAddress(), address.getPort(), null, null,
+          null);
+    } catch (java.net.URISyntaxException e) {
+      connected.failed(new IOException("bad upstream address " + service.authority()));
+      return;
+    }
+    client.connect(
+        connected,
         uri,
         thread,
         service.tls() ? ssl : null,
         buffers,
         // The pool connects to an IP: TLS must still verify, and send SNI for, the service's host name.
         service.tls() ? UpstreamTls.options(options, service.host(), h2c) : options);
+  }
+
+  /** Clear-text HTTP/1.1: the gateway's own client ({@link Http1Connection}), on the requesting I/O thread. */
+  private void openHttp1(InetSocketAddress address, XnioIoThread thread, ClientCallback<ClientConnection> connected) {
+    IoFuture<StreamConnection> future = thread.openStreamConnection(address, null, null, options);
+    future.addNotifier((f, attachment) -> {
+      switch (f.getStatus()) {
+        case DONE -> {
+          StreamConnection c;
+          try {
+            c = f.get();
+          } catch (IOException e) {
+            connected.failed(e);
+            return;
+          }
+          connected.completed(new Http1Connection(c, buffers));
+        }
+        case FAILED -> connected.failed(f.getException());
+        default -> connected.failed(new IOException("connect cancelled"));
+      }
+    }, null);
   }
 
   /** gRPC over TLS negotiates HTTP/2 by ALPN ({@link UpstreamTls#options}); in clear text it assumes it. */

@@ -1,0 +1,586 @@
+package io.dragoman.gateway.proxy;
+
+import io.undertow.client.ClientCallback;
+import io.undertow.client.ClientConnection;
+import io.undertow.client.ClientExchange;
+import io.undertow.client.ClientRequest;
+import io.undertow.client.ClientResponse;
+import io.undertow.client.ClientStatistics;
+import io.undertow.client.ContinueNotification;
+import io.undertow.client.PushCallback;
+import io.undertow.conduits.AbstractFixedLengthStreamSinkConduit;
+import io.undertow.conduits.ChunkedStreamSinkConduit;
+import io.undertow.conduits.ChunkedStreamSourceConduit;
+import io.undertow.conduits.FixedLengthStreamSourceConduit;
+import io.undertow.connector.ByteBufferPool;
+import io.undertow.connector.PooledByteBuffer;
+import io.undertow.util.AbstractAttachable;
+import io.undertow.util.HeaderMap;
+import io.undertow.util.Headers;
+import io.undertow.util.Methods;
+import io.undertow.util.PooledAdaptor;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.xnio.ChannelListener;
+import org.xnio.ChannelListeners;
+import org.xnio.IoUtils;
+import org.xnio.Option;
+import org.xnio.Options;
+import org.xnio.StreamConnection;
+import org.xnio.XnioExecutor;
+import org.xnio.XnioIoThread;
+import org.xnio.XnioWorker;
+import org.xnio.channels.ReadTimeoutException;
+import org.xnio.channels.StreamSinkChannel;
+import org.xnio.channels.StreamSourceChannel;
+import org.xnio.conduits.AbstractStreamSourceConduit;
+import org.xnio.conduits.ConduitReadableByteChannel;
+import org.xnio.conduits.ConduitStreamSinkChannel;
+import org.xnio.conduits.ConduitStreamSourceChannel;
+import org.xnio.conduits.Conduits;
+import org.xnio.conduits.PushBackStreamSourceConduit;
+import org.xnio.conduits.ReadReadyHandler;
+import org.xnio.conduits.StreamSinkConduit;
+import org.xnio.conduits.StreamSourceConduit;
+import org.xnio.conduits.WriteReadyHandler;
+
+/**
+ * The gateway's own HTTP/1.1 client connection for clear-text upstreams, in place of Undertow's: one exchange at a
+ * time, no pipelining. It exists for what it leaves out on the hot path: the read interest stays registered for the
+ * connection's whole life (an idle connection learns at once that the upstream closed it, and a response needs no
+ * {@code epoll_ctl}), nothing is read after a response ends, the request head leaves in the same system call as
+ * the start of its body, and a response head is parsed in one pass over the bytes read.
+ *
+ * <p>Bodies are framed by Undertow's conduits (fixed length and chunked, both ways). A response head must fit in
+ * one pooled buffer (16 KiB: nginx's default {@code proxy_buffer_size} is 4 or 8 KiB). Everything runs on the
+ * connection's I/O thread.
+ */
+final class Http1Connection implements ClientConnection {
+  private final StreamConnection connection;
+  private final ByteBufferPool pool;
+  /** Installed for the connection's life: bytes read past a response head wait here for the body. */
+  private final PushBackStreamSourceConduit source;
+  private final StreamSinkConduit sink;
+  // The connection's own channels' ready handlers: an exchange's body channels take the socket's readiness (their
+  // constructors install theirs) and these give it back. (ConduitStream*Channel.setConduit installs none.)
+  private final ReadReadyHandler ownReads;
+  private final WriteReadyHandler ownWrites;
+  private final List<ChannelListener<ClientConnection>> closeListeners = new ArrayList<>(1);
+  private final ChannelListener.SimpleSetter<Http1Connection> closeSetter = new ChannelListener.SimpleSetter<>();
+
+  private final Activity activity;
+  private int readTimeoutMs;
+  private XnioExecutor.Key readTimer;
+
+  private Exchange current;
+  private boolean upgraded;
+  private boolean upgradeAnswered;
+  /** Bytes of a response head that spans reads; null between heads. */
+  private PooledByteBuffer partial;
+
+  Http1Connection(StreamConnection connection, ByteBufferPool pool) {
+    this.connection = connection;
+    this.pool = pool;
+    this.activity = new Activity(connection.getSourceChannel().getConduit());
+    this.source = new PushBackStreamSourceConduit(activity);
+    this.sink = connection.getSinkChannel().getConduit();
+    this.ownReads = new ReadReadyHandler.ChannelListenerHandler<>(connection.getSourceChannel());
+    this.ownWrites = new WriteReadyHandler.ChannelListenerHandler<>(connection.getSinkChannel());
+    connection.getSourceChannel().setConduit(source);
+    source.setReadReadyHandler(ownReads);
+    connection.getSourceChannel().setReadListener(ch -> readReady());
+    connection.setCloseListener(c -> closed());
+    connection.getSourceChannel().resumeReads();
+  }
+
+  @Override
+  public void sendRequest(ClientRequest request, ClientCallback<ClientExchange> callback) {
+    if (!isOpen() || upgraded) {
+      callback.failed(new IOException("upstream connection closed"));
+      return;
+    }
+    if (current != null) {
+      callback.failed(new IOException("upstream connection busy")); // a pool bug, not the upstream's
+      return;
+    }
+    PooledByteBuffer pooled = pool.allocate();
+    ByteBuffer head;
+    try {
+      head = RequestHead.write(pooled.getBuffer(), request.getMethod(), request.getPath(), request.getRequestHeaders());
+    } catch (IOException e) {
+      pooled.close();
+      callback.failed(e);
+      return;
+    }
+    if (head != pooled.getBuffer()) {
+      pooled.close();
+      pooled = null;
+    }
+    head.flip();
+    Exchange exchange = new Exchange(request);
+    HeadFirstSinkConduit headFirst = new HeadFirstSinkConduit(sink, head, pooled);
+    exchange.headFirst = headFirst;
+    exchange.requestChannel = new ConduitStreamSinkChannel(connection, bodySink(request.getRequestHeaders(), headFirst,
+        exchange));
+    current = exchange;
+    if (readTimeoutMs > 0) watchReads();
+    callback.completed(exchange);
+  }
+
+  /** Content-Length, else chunked when the request says so, else no body at all. */
+  private StreamSinkConduit bodySink(HeaderMap headers, StreamSinkConduit next, Exchange exchange) {
+    String length = headers.getFirst(Headers.CONTENT_LENGTH);
+    if (length == null && headers.contains(Headers.TRANSFER_ENCODING)) {
+      return new ChunkedStreamSinkConduit(next, pool, false, false, headers, c -> requestDone(exchange), exchange);
+    }
+    long n = 0;
+    if (length != null) {
+      try {
+        n = Long.parseLong(length.trim());
+      } catch (NumberFormatException e) {
+        n = 0; // Undertow already refused such a request; a Mapping cannot set Content-Length
+      }
+    }
+    return new AbstractFixedLengthStreamSinkConduit(next, n, false, false) {
+      @Override
+      protected void channelFinished() {
+        requestDone(exchange);
+      }
+
+      /** Once the body is complete Undertow's conduit stops flushing: a head with no body after it must still go. */
+      @Override
+      public boolean flush() throws IOException {
+        return next.flush() && super.flush();
+      }
+    };
+  }
+
+  /** Readable while no response body is being read: a response head, or (between exchanges) the end. */
+  private void readReady() {
+    Exchange exchange = current;
+    if (exchange == null || exchange.response != null) {
+      idleRead();
+      return;
+    }
+    try {
+      readHead(exchange);
+    } catch (IOException e) {
+      failAndClose(exchange, e);
+    }
+  }
+
+  /** An idle connection that becomes readable was closed by the upstream, or sent what nobody asked for. */
+  private void idleRead() {
+    PooledByteBuffer pooled = pool.allocate();
+    try {
+      int n = source.read(pooled.getBuffer());
+      if (n != 0) IoUtils.safeClose(this);
+    } catch (IOException e) {
+      IoUtils.safeClose(this);
+    } finally {
+      pooled.close();
+    }
+  }
+
+  private void readHead(Exchange exchange) throws IOException {
+    PooledByteBuffer pooled = partial != null ? partial : pool.allocate();
+    partial = null;
+    ByteBuffer buffer = pooled.getBuffer();
+    boolean keep = false;
+    try {
+      int scanned = 0;
+      while (true) {
+        int end = ResponseHead.end(buffer, scanned, buffer.position());
+        if (end < 0) {
+          scanned = Math.max(0, buffer.position() - 2);
+          if (!buffer.hasRemaining()) {
+            throw new ResponseHead.MalformedException("head larger than " + buffer.capacity() + " bytes");
+          }
+          int n = source.read(buffer);
+          if (n == 0) {
+            partial = pooled;
+            keep = true;
+            return;
+          }
+          if (n < 0) throw new IOException("upstream closed the connection before a complete response head");
+          continue;
+        }
+        ResponseHead head = ResponseHead.parse(buffer, 0, end);
+        // What follows the head: the body's first bytes (or, after an interim answer, the next head).
+        buffer.flip().position(end);
+        if (head.interim()) {
+          buffer.compact();
+          scanned = 0;
+          continue;
+        }
+        keep = buffer.hasRemaining();
+        if (keep) source.pushBack(new PooledAdaptor(pooled));
+        answer(exchange, head);
+        return;
+      }
+    } finally {
+      if (!keep) pooled.close();
+    }
+  }
+
+  private void answer(Exchange exchange, ResponseHead head) throws IOException {
+    boolean headRequest = Methods.HEAD.equals(exchange.request.getMethod());
+    ResponseHead.Framing framing = head.framing(headRequest);
+    StreamSourceConduit body;
+    if (head.status() == 101) {
+      if (!exchange.request.getRequestHeaders().contains(Headers.UPGRADE)) {
+        throw new ResponseHead.MalformedException("101 Switching Protocols to a request without Upgrade");
+      }
+      upgradeAnswered = true;
+      body = new FixedLengthStreamSourceConduit(source, 0, c -> responseDone(exchange));
+    } else {
+      exchange.keepAlive = head.keepAlive(framing);
+      body = switch (framing) {
+        case NONE -> new FixedLengthStreamSourceConduit(source, 0, c -> responseDone(exchange));
+        case LENGTH -> new FixedLengthStreamSourceConduit(source, head.contentLength(), c -> responseDone(exchange));
+        case CHUNKED -> new ChunkedStreamSourceConduit(source, source, pool, c -> responseDone(exchange), exchange,
+            this);
+        case UNTIL_CLOSE -> source;
+      };
+    }
+    exchange.response = new ClientResponse(head.status(), head.reason(), head.protocol(), head.headers());
+    // The response channel takes the read events from here on; they come back in finished().
+    exchange.responseChannel = new ConduitStreamSourceChannel(connection, body);
+    exchange.deliver();
+  }
+
+  private void requestDone(Exchange exchange) {
+    exchange.requestDone = true;
+    if (exchange.responseDone) finished(exchange);
+  }
+
+  private void responseDone(Exchange exchange) {
+    exchange.responseDone = true;
+    if (exchange.requestDone) finished(exchange);
+  }
+
+  /**
+   * Request sent and response read: the connection takes its channels back and waits for the next request, read
+   * interest registered. Bytes left over past the response make the next read event close it.
+   */
+  private void finished(Exchange exchange) {
+    if (current != exchange) return;
+    current = null;
+    stopWatchingReads();
+    if (upgradeAnswered) return; // performUpgrade hands the connection on
+    takeChannelsBack();
+    if (!exchange.keepAlive) {
+      IoUtils.safeClose(this);
+      return;
+    }
+    connection.getSourceChannel().setReadListener(ch -> readReady());
+    connection.getSourceChannel().resumeReads();
+  }
+
+  /** The exchange hears the real cause first; the close that follows finds it already failed. */
+  private void stopWatchingReads() {
+    activity.watched = false;
+    if (readTimer != null) {
+      readTimer.remove();
+      readTimer = null;
+    }
+  }
+
+  private void takeChannelsBack() {
+    connection.getSinkChannel().setConduit(sink);
+    sink.setWriteReadyHandler(ownWrites);
+    connection.getSourceChannel().setConduit(source);
+    source.setReadReadyHandler(ownReads);
+  }
+
+  private void failAndClose(Exchange exchange, IOException e) {
+    exchange.fail(e);
+    IoUtils.safeClose(this);
+  }
+
+  /** The socket closed (by either side): an exchange still waiting on its response fails. */
+  private void closed() {
+    stopWatchingReads();
+    if (partial != null) {
+      partial.close();
+      partial = null;
+    }
+    Exchange exchange = current;
+    if (exchange != null) {
+      exchange.headFirst.release();
+      if (exchange.response == null) exchange.fail(new IOException("upstream connection closed"));
+    }
+    for (ChannelListener<ClientConnection> listener : closeListeners) {
+      try {
+        listener.handleEvent(this);
+      } catch (RuntimeException ignored) {
+        // one listener's failure must not keep the others from hearing of the close
+      }
+    }
+    closeListeners.clear();
+    ChannelListeners.invokeChannelListener(this, closeSetter.get());
+  }
+
+  @Override
+  public StreamConnection performUpgrade() throws IOException {
+    if (!upgradeAnswered || !isOpen()) throw new IOException("upstream connection was not upgraded");
+    upgraded = true;
+    current = null;
+    takeChannelsBack(); // the source keeps any bytes that came with the 101
+    connection.getSourceChannel().setReadListener(null);
+    connection.getSourceChannel().suspendReads();
+    return connection;
+  }
+
+  /** Between exchanges, open, and not handed on by an upgrade: fit to go back to a pool. */
+  boolean idle() {
+    return current == null && !upgraded && !upgradeAnswered && isOpen();
+  }
+
+  /** Closed by its user: the exchange in progress is the user's, and is not told (only the upstream's doing is). */
+  @Override
+  public void close() throws IOException {
+    Exchange exchange = current;
+    current = null;
+    if (exchange != null) exchange.headFirst.release();
+    connection.close();
+  }
+
+  @Override
+  public boolean isOpen() {
+    return connection.isOpen();
+  }
+
+  @Override
+  public ByteBufferPool getBufferPool() {
+    return pool;
+  }
+
+  @Override
+  public SocketAddress getPeerAddress() {
+    return connection.getPeerAddress();
+  }
+
+  @Override
+  public <A extends SocketAddress> A getPeerAddress(Class<A> type) {
+    return connection.getPeerAddress(type);
+  }
+
+  @Override
+  public ChannelListener.Setter<Http1Connection> getCloseSetter() {
+    return closeSetter;
+  }
+
+  @Override
+  public SocketAddress getLocalAddress() {
+    return connection.getLocalAddress();
+  }
+
+  @Override
+  public <A extends SocketAddress> A getLocalAddress(Class<A> type) {
+    return connection.getLocalAddress(type);
+  }
+
+  @Override
+  public XnioWorker getWorker() {
+    return connection.getWorker();
+  }
+
+  @Override
+  public XnioIoThread getIoThread() {
+    return connection.getIoThread();
+  }
+
+  @Override
+  public boolean supportsOption(Option<?> option) {
+    return connection.supportsOption(option);
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <T> T getOption(Option<T> option) throws IOException {
+    return option == Options.READ_TIMEOUT ? (T) Integer.valueOf(readTimeoutMs) : connection.getOption(option);
+  }
+
+  /**
+   * {@link Options#READ_TIMEOUT} is kept here, not by XNIO (which checks it only when a read happens): while an
+   * exchange waits on the upstream, silence that long closes the connection, and an exchange still waiting for its
+   * response head fails with a {@link ReadTimeoutException}.
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public <T> T setOption(Option<T> option, T value) throws IOException {
+    if (option != Options.READ_TIMEOUT) return connection.setOption(option, value);
+    Integer previous = readTimeoutMs;
+    readTimeoutMs = value == null ? 0 : (Integer) value;
+    if (current != null) watchReads();
+    return (T) previous;
+  }
+
+  /** Arms the read timeout for the exchange in progress, counting from now. */
+  private void watchReads() {
+    if (readTimer != null) {
+      readTimer.remove();
+      readTimer = null;
+    }
+    if (readTimeoutMs <= 0) return;
+    activity.lastRead = System.nanoTime();
+    activity.watched = true;
+    readTimer = getIoThread().executeAfter(this::readTimeoutCheck, readTimeoutMs, TimeUnit.MILLISECONDS);
+  }
+
+  private void readTimeoutCheck() {
+    readTimer = null;
+    Exchange exchange = current;
+    if (exchange == null || readTimeoutMs <= 0) return;
+    long silentMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - activity.lastRead);
+    if (silentMs < readTimeoutMs) {
+      readTimer = getIoThread().executeAfter(this::readTimeoutCheck, readTimeoutMs - silentMs, TimeUnit.MILLISECONDS);
+      return;
+    }
+    failAndClose(exchange, new ReadTimeoutException("upstream silent for " + silentMs + " ms"));
+  }
+
+  @Override
+  public boolean isUpgraded() {
+    return upgraded;
+  }
+
+  @Override
+  public boolean isPushSupported() {
+    return false;
+  }
+
+  @Override
+  public boolean isMultiplexingSupported() {
+    return false;
+  }
+
+  @Override
+  public ClientStatistics getStatistics() {
+    return null;
+  }
+
+  @Override
+  public boolean isUpgradeSupported() {
+    return true;
+  }
+
+  @Override
+  public void addCloseListener(ChannelListener<ClientConnection> listener) {
+    closeListeners.add(listener);
+  }
+
+  /** Notes when bytes last came in, only while a read timeout is watched (a clock read per read costs). */
+  private static final class Activity extends AbstractStreamSourceConduit<StreamSourceConduit> {
+    boolean watched;
+    long lastRead;
+
+    Activity(StreamSourceConduit next) {
+      super(next);
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+      int n = next.read(dst);
+      if (n > 0 && watched) lastRead = System.nanoTime();
+      return n;
+    }
+
+    @Override
+    public long read(ByteBuffer[] dsts, int offs, int len) throws IOException {
+      long n = next.read(dsts, offs, len);
+      if (n > 0 && watched) lastRead = System.nanoTime();
+      return n;
+    }
+
+    @Override
+    public long transferTo(long position, long count, FileChannel target) throws IOException {
+      return target.transferFrom(new ConduitReadableByteChannel(this), position, count);
+    }
+
+    @Override
+    public long transferTo(long count, ByteBuffer throughBuffer, StreamSinkChannel target) throws IOException {
+      return Conduits.transfer(this, count, throughBuffer, target);
+    }
+  }
+
+  /** One request and its response on this connection. */
+  private final class Exchange extends AbstractAttachable implements ClientExchange {
+    private final ClientRequest request;
+    private HeadFirstSinkConduit headFirst;
+    private StreamSinkChannel requestChannel;
+    private StreamSourceChannel responseChannel;
+    private ClientResponse response;
+    private ClientCallback<ClientExchange> listener;
+    private IOException failure;
+    private boolean delivered;
+    private boolean keepAlive;
+    private boolean requestDone;
+    private boolean responseDone;
+
+    Exchange(ClientRequest request) {
+      this.request = request;
+    }
+
+    @Override
+    public void setResponseListener(ClientCallback<ClientExchange> listener) {
+      this.listener = listener;
+      if (response != null || failure != null) deliver();
+    }
+
+    void deliver() {
+      if (listener == null || delivered) return;
+      delivered = true;
+      if (failure != null) listener.failed(failure);
+      else listener.completed(this);
+    }
+
+    void fail(IOException e) {
+      if (failure != null || response != null) return;
+      failure = e;
+      deliver();
+    }
+
+    @Override
+    public void setContinueHandler(ContinueNotification handler) {}
+
+    @Override
+    public void setPushHandler(PushCallback pushCallback) {}
+
+    @Override
+    public StreamSinkChannel getRequestChannel() {
+      return requestChannel;
+    }
+
+    @Override
+    public StreamSourceChannel getResponseChannel() {
+      return responseChannel;
+    }
+
+    @Override
+    public ClientRequest getRequest() {
+      return request;
+    }
+
+    @Override
+    public ClientResponse getResponse() {
+      return response;
+    }
+
+    @Override
+    public ClientResponse getContinueResponse() {
+      return null;
+    }
+
+    @Override
+    public ClientConnection getConnection() {
+      return Http1Connection.this;
+    }
+  }
+}
