@@ -54,13 +54,20 @@ final class RequestHead {
 
   private static final byte[] HTTP11 = {' ', 'H', 'T', 'T', 'P', '/', '1', '.', '1', '\r', '\n'};
 
-  /** Chars as bytes, as Undertow reads them (ISO-8859-1); a control character other than HTAB is refused. */
+  /**
+   * Chars as bytes, as Undertow reads them (ISO-8859-1); a control character other than HTAB is refused, and so is a
+   * char beyond ISO-8859-1 (a Mapping's value can hold any): cast to a byte, U+010A would be a line feed.
+   */
   private static void chars(ByteBuffer out, String s, String what) throws UnsafeException {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if ((c < 0x20 && c != '\t') || c == 0x7f) {
         throw new UnsafeException("cannot send " + what + " upstream: it holds control character 0x"
             + Integer.toHexString(c));
+      }
+      if (c > 0xff) {
+        throw new UnsafeException(String.format("cannot send %s upstream: it holds character U+%04X, which is not"
+            + " ISO-8859-1", what, (int) c));
       }
       out.put((byte) c);
     }
