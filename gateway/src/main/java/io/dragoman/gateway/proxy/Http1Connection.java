@@ -243,8 +243,8 @@ final class Http1Connection implements ClientConnection {
       body = switch (framing) {
         case NONE -> new FixedLengthStreamSourceConduit(source, 0, c -> responseDone(exchange));
         case LENGTH -> new FixedLengthStreamSourceConduit(source, head.contentLength(), c -> responseDone(exchange));
-        case CHUNKED -> new ChunkedStreamSourceConduit(source, source, pool, c -> responseDone(exchange), exchange,
-            this);
+        case CHUNKED -> keptOpenOnceDone(new ChunkedStreamSourceConduit(source, source, pool,
+            c -> responseDone(exchange), exchange, this));
         case UNTIL_CLOSE -> source;
       };
     }
@@ -252,6 +252,20 @@ final class Http1Connection implements ClientConnection {
     // The response channel takes the read events from here on; they come back in finished().
     exchange.responseChannel = new ConduitStreamSourceChannel(connection, body);
     exchange.deliver();
+  }
+
+  /**
+   * Undertow's chunked conduit (2.4.4) shuts the socket's reads down when its channel is closed, even after the last
+   * chunk: the connection went back to the pool deaf, and the next exchange on it waited for a head it never read.
+   * Once the body is complete, closing the response channel leaves the connection to the next exchange.
+   */
+  private static StreamSourceConduit keptOpenOnceDone(ChunkedStreamSourceConduit chunked) {
+    return new AbstractStreamSourceConduit<>(chunked) {
+      @Override
+      public void terminateReads() throws IOException {
+        if (!chunked.isFinished()) chunked.terminateReads();
+      }
+    };
   }
 
   private void requestDone(Exchange exchange) {

@@ -1,0 +1,580 @@
+package io.dragoman.gateway.proxy;
+
+import static io.dragoman.gateway.proxy.HardeningRig.head;
+import static io.dragoman.gateway.proxy.HardeningRig.latin1;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.dragoman.gateway.mapping.ForwardSpec;
+import io.dragoman.gateway.mapping.Mapping;
+import io.dragoman.gateway.mapping.ServiceRef;
+import io.dragoman.gateway.routing.ProxyTestTables;
+import io.dragoman.gateway.routing.RouteTable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The gateway's own HTTP/1.1 client ({@link Http1Connection}) against an upstream scripted byte for byte: which
+ * connections are reused and which are not, every way a response body is framed, interim answers, malformed heads,
+ * request bodies as the upstream reads them, and the route's idle timeout. One I/O thread, so one pool.
+ */
+class Http1ConnectionTest {
+  private final LoopbackResolver resolver = new LoopbackResolver();
+  private final AtomicReference<RouteTable> table = new AtomicReference<>(RouteTable.empty());
+  private ProxyServer proxy;
+  private ScriptedUpstream upstream;
+
+  @BeforeEach
+  void start() throws IOException {
+    ProxySettings settings = ProxySettings.defaults(0)
+        .withBindAddress("127.0.0.1")
+        .withIoThreads(1)
+        .withAccessLog(AccessLog.Format.OFF);
+    proxy = new ProxyServer(settings, table::get, resolver, ProxyListener.NONE);
+    proxy.start();
+  }
+
+  @AfterEach
+  void stop() throws IOException {
+    proxy.close();
+    if (upstream != null) upstream.close();
+  }
+
+  /** Routes everything to a new scripted upstream. */
+  private void serve(ScriptedUpstream.Script script) throws IOException {
+    serve(script, ForwardSpec.DEFAULTS);
+  }
+
+  private void serve(ScriptedUpstream.Script script, ForwardSpec forward) throws IOException {
+    upstream = new ScriptedUpstream(script);
+    resolver.route("svc.ns", 80, upstream.port());
+    ServiceRef service = new ServiceRef("svc.ns:80", false, "svc.ns", 80);
+    table.set(ProxyTestTables.of(Mapping.builder("all", "/", service).forward(forward).build()));
+  }
+
+  /** A route whose upstream may stay silent at most {@code idleMs}, with no overall timeout. */
+  private static ForwardSpec idle(long idleMs) {
+    return new ForwardSpec("/", Optional.empty(), "", false, List.of(), List.of(), List.of(), List.of(),
+        OptionalLong.of(0), OptionalLong.empty(), OptionalLong.of(idleMs), false, List.of(), OptionalLong.empty());
+  }
+
+  record Reply(int status, String head, String body) {
+    String header(String name) {
+      return RawUpstream.header(head, name);
+    }
+  }
+
+  private static String get(String path) {
+    return head("GET " + path + " HTTP/1.1", "Host: a");
+  }
+
+  private static String post(String path, String body) {
+    return head("POST " + path + " HTTP/1.1", "Host: a", "Content-Length: " + body.length()) + body;
+  }
+
+  /** Sends one request on a new client connection and reads its answer. */
+  private Reply call(String request) throws IOException {
+    try (Socket socket = client()) {
+      socket.getOutputStream().write(latin1(request));
+      socket.getOutputStream().flush();
+      return read(socket.getInputStream(), request.startsWith("HEAD "));
+    }
+  }
+
+  private Socket client() throws IOException {
+    Socket socket = new Socket(InetAddress.getLoopbackAddress(), proxy.port());
+    socket.setSoTimeout(HardeningRig.READ_TIMEOUT_MS);
+    return socket;
+  }
+
+  /** One response: no body after HEAD, 1xx, 204, 304; else as framed, or until the close. */
+  private static Reply read(InputStream in, boolean headRequest) throws IOException {
+    String head = RawUpstream.readHead(in);
+    if (head == null) throw new IOException("the gateway closed the connection without an answer");
+    int status = Integer.parseInt(head.substring(9, 12));
+    boolean none = headRequest || status < 200 || status == 204 || status == 304;
+    boolean framed = RawUpstream.header(head, "content-length") != null
+        || RawUpstream.header(head, "transfer-encoding") != null;
+    byte[] body = none ? new byte[0] : framed ? RawUpstream.readBody(head, in, 0) : in.readAllBytes();
+    return new Reply(status, head, new String(body, StandardCharsets.ISO_8859_1));
+  }
+
+  private static void assertOk(Reply r, String body) {
+    assertThat(r.status()).as(r.head() + r.body()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo(body);
+  }
+
+  // Keep-alive
+
+  @Test
+  void sequentialRequestsShareOneUpstreamConnection() throws IOException {
+    serve(c -> c.ok("answer " + c.index));
+
+    for (int i = 1; i <= 10; i++) {
+      assertOk(call(i % 2 == 0 ? get("/g/" + i) : post("/p/" + i, "body " + i)), "answer " + i);
+    }
+
+    assertThat(upstream.connections()).isEqualTo(1);
+    assertThat(upstream.seenOn(1)).hasSize(10);
+  }
+
+  @Test
+  void anUpstreamThatSaysCloseGetsTheNextRequestOnANewConnection() throws IOException {
+    serve(c -> {
+      c.body();
+      c.send("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 3\r\n\r\nbye");
+      return false;
+    });
+
+    assertOk(call(get("/1")), "bye");
+    assertOk(call(get("/2")), "bye");
+
+    assertThat(upstream.connections()).isEqualTo(2);
+    assertThat(upstream.seenOn(1)).hasSize(1);
+  }
+
+  /** Even when the upstream itself would go on: it asked for the close, the gateway closes. */
+  @Test
+  void aConnectionCloseAnswerIsNotReusedEvenIfTheUpstreamKeepsItOpen() throws IOException {
+    serve(c -> {
+      c.body();
+      c.send("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok");
+      return true;
+    });
+
+    assertOk(call(get("/1")), "ok");
+    await().atMost(Duration.ofSeconds(5)).until(() -> upstream.closedByGateway(1));
+    assertOk(call(get("/2")), "ok");
+
+    assertThat(upstream.connections()).isEqualTo(2);
+  }
+
+  @Test
+  void anHttp10AnswerWithoutKeepAliveIsNotReused() throws IOException {
+    serve(c -> {
+      c.body();
+      c.send("HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok");
+      return true; // the gateway must close it
+    });
+
+    assertOk(call(get("/1")), "ok");
+    await().atMost(Duration.ofSeconds(5)).until(() -> upstream.closedByGateway(1));
+    assertOk(call(get("/2")), "ok");
+
+    assertThat(upstream.connections()).isEqualTo(2);
+    assertThat(upstream.seenOn(1)).hasSize(1);
+  }
+
+  @Test
+  void anHttp10AnswerWithKeepAliveIsReused() throws IOException {
+    serve(c -> {
+      c.body();
+      c.send("HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 2\r\n\r\nok");
+      return true;
+    });
+
+    assertOk(call(get("/1")), "ok");
+    assertOk(call(get("/2")), "ok");
+
+    assertThat(upstream.connections()).isEqualTo(1);
+  }
+
+  /**
+   * The upstream closes an idle pooled connection: the gateway notices at once (its read interest stays on), so
+   * the next request goes to a new connection and nothing is sent on the dead one.
+   */
+  @Test
+  void anIdleConnectionClosedByTheUpstreamIsDroppedAndTheNextRequestSucceeds() throws IOException {
+    serve(c -> {
+      c.ok("from " + c.seen.connection);
+      c.socket.shutdownOutput(); // FIN, keep reading: would the gateway still send on it?
+      return true;
+    });
+
+    assertOk(call(get("/1")), "from 1");
+    await().atMost(Duration.ofSeconds(5)).until(() -> upstream.closedByGateway(1));
+    assertOk(call(get("/2")), "from 2");
+
+    assertThat(upstream.seenOn(1)).hasSize(1);
+  }
+
+  /** Without waiting for the gateway to notice: it may send on the dead connection, then it retries on a new one. */
+  @Test
+  void anIdleConnectionClosedByTheUpstreamRightBeforeTheNextRequestIsNo502() throws IOException {
+    serve(c -> {
+      c.ok("from " + c.seen.connection);
+      return false;
+    });
+
+    for (int i = 1; i <= 5; i++) {
+      assertOk(call(get("/" + i)), "from " + i);
+    }
+    assertThat(upstream.connections()).isEqualTo(5);
+  }
+
+  // Response bodies
+
+  /** The old client took an HTTP/1.1 answer with neither Content-Length nor chunked as empty. */
+  @Test
+  void aCloseDelimitedBodyArrivesWholeAndItsConnectionIsNotReused() throws IOException {
+    String body = "x".repeat(100_000) + "END";
+    serve(c -> {
+      c.body();
+      if (c.seen.connection == 1) {
+        c.send("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n" + body.substring(0, 50_000));
+        RawUpstream.pause(50); // the upstream is slow; the rest comes in a later read
+        c.send(body.substring(50_000));
+        return false;
+      }
+      c.send("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nnext");
+      return true;
+    });
+
+    assertOk(call(get("/close-delimited")), body);
+    assertOk(call(get("/next")), "next");
+
+    assertThat(upstream.connections()).isEqualTo(2);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"false, false", "false, true", "true, false", "true, true"})
+  void aChunkedBodyIsRelayedAndTheConnectionReused(boolean trailers, boolean apart) throws IOException {
+    serve(c -> {
+      c.body();
+      c.send("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: X-Sum\r\n\r\n"
+          + "5\r\nhello\r\n6;ext=1\r\n world\r\n");
+      if (apart) RawUpstream.pause(30);
+      c.send("1\r\n" + c.index + "\r\n0\r\n" + (trailers ? "X-Sum: abc\r\nX-More: d\r\n" : "") + "\r\n");
+      return true;
+    });
+
+    assertOk(call(get("/1")), "hello world1");
+    assertOk(call(get("/2")), "hello world2");
+
+    assertThat(upstream.connections()).isEqualTo(1);
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void oneHundredContinueIsSkippedForTheFinalAnswer(boolean apart) throws IOException {
+    serve(c -> {
+      c.send("HTTP/1.1 100 Continue\r\n\r\n");
+      if (apart) RawUpstream.pause(30);
+      String got = new String(c.body(), StandardCharsets.ISO_8859_1);
+      c.send("HTTP/1.1 200 OK\r\nContent-Length: " + got.length() + "\r\n\r\n" + got);
+      return true;
+    });
+
+    assertOk(call(post("/1", "payload one")), "payload one");
+    assertOk(call(post("/2", "payload two")), "payload two");
+
+    assertThat(upstream.connections()).isEqualTo(1);
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void earlyHintsAreSkippedForTheFinalAnswer(boolean apart) throws IOException {
+    serve(c -> {
+      c.body();
+      String hints = "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n";
+      String last = "HTTP/1.1 201 Created\r\nContent-Length: 4\r\nX-Final: yes\r\n\r\ndone";
+      if (apart) {
+        c.send(hints);
+        RawUpstream.pause(30);
+        c.send(hints + last);
+      } else {
+        c.send(hints + last);
+      }
+      return true;
+    });
+
+    for (int i = 0; i < 2; i++) {
+      Reply r = call(get("/hints"));
+      assertThat(r.status()).as(r.head()).isEqualTo(201);
+      assertThat(r.header("x-final")).isEqualTo("yes");
+      assertThat(r.body()).isEqualTo("done");
+    }
+    assertThat(upstream.connections()).isEqualTo(1);
+  }
+
+  /** The old client waited for a body after a 304 that carried Content-Length. */
+  @ParameterizedTest
+  @ValueSource(ints = {304, 204})
+  void noBodyStatusWithContentLengthAnswersAtOnceAndKeepsTheConnection(int status) throws IOException {
+    serve(c -> {
+      c.body();
+      if (c.index == 1) c.send("HTTP/1.1 " + status + " X\r\nContent-Length: 1234\r\nETag: \"e\"\r\n\r\n");
+      else c.send("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nnext");
+      return true;
+    });
+
+    Reply first = call(get("/cached"));
+    assertThat(first.status()).isEqualTo(status);
+    assertThat(first.body()).isEmpty();
+    assertOk(call(get("/next")), "next");
+
+    assertThat(upstream.connections()).isEqualTo(1);
+  }
+
+  /** Two answers on one client connection: the first must not leave stray bytes that corrupt the second. */
+  @Test
+  void headWithContentLengthHasNoBodyAndTheNextRequestOnBothConnectionsWorks() throws IOException {
+    serve(c -> {
+      c.body();
+      if (c.head().startsWith("HEAD ")) c.send("HTTP/1.1 200 OK\r\nContent-Length: 1234\r\n\r\n");
+      else c.send("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nnext");
+      return true;
+    });
+
+    try (Socket socket = client()) {
+      OutputStream out = socket.getOutputStream();
+      out.write(latin1(head("HEAD /h HTTP/1.1", "Host: a")));
+      Reply head = read(socket.getInputStream(), true);
+      out.write(latin1(get("/after-head")));
+      Reply next = read(socket.getInputStream(), false);
+
+      assertThat(head.status()).isEqualTo(200);
+      assertThat(head.header("content-length")).isEqualTo("1234");
+      assertOk(next, "next");
+    }
+    assertThat(upstream.connections()).isEqualTo(1);
+    assertThat(upstream.seenOn(1)).extracting(s -> s.head.substring(0, 5)).containsExactly("HEAD ", "GET /");
+  }
+
+  /** More bytes than the Content-Length: the connection cannot be trusted with another request. */
+  @Test
+  void bytesAfterACompleteResponseCloseThatConnection() throws IOException {
+    serve(c -> {
+      c.body();
+      if (c.seen.connection == 1) c.send("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 200 OK\r\n\r\nsmuggled");
+      else c.send("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfresh");
+      return true;
+    });
+
+    assertOk(call(get("/1")), "ok");
+    await().atMost(Duration.ofSeconds(5)).until(() -> upstream.closedByGateway(1));
+    assertOk(call(get("/2")), "fresh");
+
+    assertThat(upstream.connections()).isEqualTo(2);
+    assertThat(upstream.seenOn(1)).hasSize(1);
+  }
+
+  // Malformed answers
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+    "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nok!",
+    "HTTP/1.1 200 OK\r\nX-A: b\r\n folded\r\nContent-Length: 2\r\n\r\nok",
+    "HTTP/1.1 200 OK\r\nX-A: b\rc\r\nContent-Length: 2\r\n\r\nok",
+    "SSH-2.0-OpenSSH_9.6\r\n\r\n",
+    "HTTP/1.1 2000 OK\r\nContent-Length: 2\r\n\r\nok",
+    "HUGE",
+    "HTTP/1.1 200 OK\r\nX-Cut: b",
+  })
+  void aMalformedAnswerIs502AndTheGatewayKeepsServing(String answer) throws IOException {
+    String bytes = answer.equals("HUGE")
+        ? "HTTP/1.1 200 OK\r\nX-Big: " + "b".repeat(17 * 1024) + "\r\nContent-Length: 2\r\n\r\nok"
+        : answer;
+    serve(c -> {
+      c.body();
+      if (c.seen.connection == 1) {
+        c.send(bytes);
+        return !answer.startsWith("HTTP/1.1 200 OK\r\nX-Cut"); // that one closes mid-head
+      }
+      c.send("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nsane");
+      return true;
+    });
+
+    Reply bad = call(get("/bad"));
+    Reply good = call(get("/good"));
+
+    assertThat(bad.status()).as(bad.body()).isEqualTo(502);
+    assertThat(bad.header("x-dragoman-reason")).isEqualTo("UR");
+    assertThat(bad.header("content-type")).isEqualTo("application/json");
+    assertThat(bad.body()).startsWith("{\"error\": \"upstream reset: ").endsWith("\"}\n");
+    assertOk(good, "sane");
+    assertThat(upstream.connections()).isEqualTo(2);
+    assertThat(upstream.seenOn(1)).hasSize(1);
+  }
+
+  @Test
+  void theMalformedAnswerIsNamedInTheErrorBody() throws IOException {
+    serve(c -> {
+      c.body();
+      c.send("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nok!");
+      return true;
+    });
+
+    Reply bad = call(get("/bad"));
+
+    assertThat(bad.body()).isEqualTo(
+        "{\"error\": \"upstream reset: malformed response head from upstream: different Content-Length values\"}\n");
+  }
+
+  // Request bodies
+
+  @Test
+  void aFixedLengthBodyArrivesIntact() throws IOException {
+    byte[] body = new byte[200_000];
+    for (int i = 0; i < body.length; i++) body[i] = (byte) (i * 31 + 7);
+    serve(c -> c.reply("got " + c.body().length));
+
+    String request = head("PUT /upload HTTP/1.1", "Host: a", "Content-Length: " + body.length);
+    Reply r;
+    try (Socket socket = client()) {
+      socket.getOutputStream().write(latin1(request));
+      socket.getOutputStream().write(body);
+      r = read(socket.getInputStream(), false);
+    }
+
+    assertOk(r, "got " + body.length);
+    ScriptedUpstream.Seen seen = upstream.seen().get(0);
+    assertThat(RawUpstream.header(seen.head, "content-length")).isEqualTo(String.valueOf(body.length));
+    assertThat(RawUpstream.header(seen.head, "transfer-encoding")).isNull();
+    assertThat(seen.body).isEqualTo(body);
+  }
+
+  @Test
+  void aChunkedBodyArrivesIntactAndChunked() throws IOException {
+    serve(c -> c.ok("seen"));
+    String request = head("POST /chunks HTTP/1.1", "Host: a", "Transfer-Encoding: chunked")
+        + "5\r\nhello\r\n1;x=y\r\n,\r\n6\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n";
+
+    assertOk(call(request), "seen");
+
+    ScriptedUpstream.Seen seen = upstream.seen().get(0);
+    assertThat(RawUpstream.header(seen.head, "transfer-encoding")).isEqualToIgnoringCase("chunked");
+    assertThat(RawUpstream.header(seen.head, "content-length")).isNull();
+    assertThat(seen.body()).isEqualTo("hello, world");
+  }
+
+  /** No body, no framing header, and nothing after the head: the next request head follows it directly. */
+  @Test
+  void aGetSendsNoBody() throws IOException {
+    serve(c -> c.ok("fine"));
+
+    assertOk(call(get("/1")), "fine");
+    assertOk(call(get("/2")), "fine");
+
+    List<ScriptedUpstream.Seen> seen = upstream.seenOn(1);
+    assertThat(seen).hasSize(2);
+    for (ScriptedUpstream.Seen s : seen) {
+      assertThat(s.head).startsWith("GET /");
+      assertThat(RawUpstream.header(s.head, "content-length")).isNull();
+      assertThat(RawUpstream.header(s.head, "transfer-encoding")).isNull();
+      assertThat(s.body).isEmpty();
+    }
+  }
+
+  /** The upstream refuses after the head alone, while the body still streams: the client hears it. */
+  @Test
+  void anAnswerBeforeTheBodyIsSentReachesTheClientAndTheConnectionIsNotReused() throws Exception {
+    serve(c -> {
+      if (c.seen.connection == 1) {
+        c.send("HTTP/1.1 413 Payload Too Large\r\nContent-Length: 4\r\n\r\nbig!");
+        c.socket.setSoTimeout(10_000);
+        c.in.transferTo(OutputStream.nullOutputStream()); // drain whatever comes until the gateway closes
+        return false;
+      }
+      return c.ok("small");
+    });
+    byte[] body = new byte[4 * 1024 * 1024];
+
+    Reply r;
+    try (Socket socket = client()) {
+      OutputStream out = socket.getOutputStream();
+      out.write(latin1(head("POST /big HTTP/1.1", "Host: a", "Content-Length: " + body.length)));
+      out.write(body, 0, 1024);
+      out.flush();
+      CompletableFuture<Void> rest = CompletableFuture.runAsync(() -> {
+        try {
+          out.write(body, 1024, body.length - 1024);
+        } catch (IOException e) {
+          // the gateway may stop reading once it has answered
+        }
+      });
+      r = read(socket.getInputStream(), false);
+      rest.cancel(true);
+    }
+
+    assertThat(r.status()).isEqualTo(413);
+    assertThat(r.body()).isEqualTo("big!");
+    assertOk(call(post("/small", "s")), "small");
+    assertThat(upstream.connections()).isEqualTo(2);
+    assertThat(upstream.seenOn(1)).hasSize(1);
+  }
+
+  // Idle timeout
+
+  @Test
+  void aSilentUpstreamIs504UTAfterTheIdleTimeout() throws IOException {
+    serve(c -> {
+      c.body();
+      c.socket.setSoTimeout(10_000);
+      c.in.transferTo(OutputStream.nullOutputStream()); // silent until the gateway gives up
+      return false;
+    }, idle(300));
+
+    Reply r = call(get("/silent"));
+
+    assertThat(r.status()).as(r.body()).isEqualTo(504);
+    assertThat(r.header("x-dragoman-reason")).isEqualTo("UT");
+    assertThat(r.body()).isEqualTo("{\"error\": \"upstream idle for more than 300 ms\"}\n");
+    await().atMost(Duration.ofSeconds(5)).until(() -> upstream.seen().size() == 1);
+  }
+
+  @Test
+  void aSlowButSteadyBodyIsNotCutByTheIdleTimeout() throws IOException {
+    serve(c -> {
+      c.body();
+      RawUpstream.pause(200); // the head comes late, but within the limit
+      c.send("HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\n");
+      for (int i = 0; i < 12; i++) {
+        RawUpstream.pause(100);
+        c.send(String.valueOf((char) ('a' + i)));
+      }
+      return true;
+    }, idle(300));
+
+    assertOk(call(get("/slow")), "abcdefghijkl");
+    assertOk(call(get("/again")), "abcdefghijkl");
+    assertThat(upstream.connections()).isEqualTo(1);
+  }
+
+  /** The idle limit is the stream's: while the client still uploads, the upstream waiting for it is not idle. */
+  @Test
+  void aSlowUploadIsNotCutByTheIdleTimeout() throws Exception {
+    serve(c -> c.reply("got " + new String(c.body(), StandardCharsets.ISO_8859_1)), idle(300));
+
+    Reply r;
+    try (Socket socket = client()) {
+      OutputStream out = socket.getOutputStream();
+      out.write(latin1(head("POST /upload HTTP/1.1", "Host: a", "Content-Length: 8")));
+      out.flush();
+      for (int i = 0; i < 8; i++) {
+        RawUpstream.pause(100); // the client's pace, not a wait for the gateway
+        out.write('0' + i);
+        out.flush();
+      }
+      r = read(socket.getInputStream(), false);
+    }
+
+    assertOk(r, "got 01234567");
+  }
+}
