@@ -128,7 +128,6 @@ final class Http1Connection implements ClientConnection {
     exchange.requestChannel = new ConduitStreamSinkChannel(connection, bodySink(request.getRequestHeaders(), headFirst,
         exchange));
     current = exchange;
-    if (readTimeoutMs > 0) watchReads();
     callback.completed(exchange);
   }
 
@@ -270,7 +269,11 @@ final class Http1Connection implements ClientConnection {
 
   private void requestDone(Exchange exchange) {
     exchange.requestDone = true;
-    if (exchange.responseDone) finished(exchange);
+    if (exchange.responseDone) {
+      finished(exchange);
+      return;
+    }
+    if (readTimeoutMs > 0 && current == exchange) watchReads(); // from here on the exchange waits on the upstream
   }
 
   private void responseDone(Exchange exchange) {
@@ -422,9 +425,10 @@ final class Http1Connection implements ClientConnection {
   }
 
   /**
-   * {@link Options#READ_TIMEOUT} is kept here, not by XNIO (which checks it only when a read happens): while an
-   * exchange waits on the upstream, silence that long closes the connection, and an exchange still waiting for its
-   * response head fails with a {@link ReadTimeoutException}.
+   * {@link Options#READ_TIMEOUT} is kept here, not by XNIO (which checks it only when a read happens): once the
+   * request is sent and while its response is incomplete, silence that long closes the connection, and an exchange
+   * still waiting for its response head fails with a {@link ReadTimeoutException}. A slow upload is not the
+   * upstream's silence: the clock starts when the request has been sent.
    */
   @Override
   @SuppressWarnings("unchecked")
@@ -432,7 +436,7 @@ final class Http1Connection implements ClientConnection {
     if (option != Options.READ_TIMEOUT) return connection.setOption(option, value);
     Integer previous = readTimeoutMs;
     readTimeoutMs = value == null ? 0 : (Integer) value;
-    if (current != null) watchReads();
+    if (current != null && current.requestDone && !current.responseDone) watchReads();
     return (T) previous;
   }
 

@@ -338,7 +338,7 @@ final class ProxyExchange {
       return;
     }
     dropConnection();
-    if (reused && !bodyStarted && !retriedStale) {
+    if (reused && !bodyStarted && !retriedStale && UpstreamErrors.mayBeStale(e)) {
       // A pooled keep-alive connection the upstream had already closed: nothing reached it, so try a fresh one.
       retriedStale = true;
       acquire(tryId);

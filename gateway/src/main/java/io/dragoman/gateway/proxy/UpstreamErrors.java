@@ -21,6 +21,14 @@ final class UpstreamErrors {
     return false;
   }
 
+  /**
+   * Whether a failure on a reused keep-alive connection may just mean the upstream had closed it: not a read timeout
+   * (the upstream took the request and said nothing) nor a response the gateway refused to frame (it answered).
+   */
+  static boolean mayBeStale(Throwable e) {
+    return !isReadTimeout(e) && !(e instanceof ResponseHead.MalformedException);
+  }
+
   static String describe(Exception e) {
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
