@@ -18,7 +18,8 @@
 #   ROUTES (1)      routes in every table: 1 = only half_plus_two; N adds N-1 prefixes /svc-<i>/
 #   TARGETS ("upstream nginx haproxy dragoman")  which targets run, in round-1 order
 #   GATEWAY_URL     use a Dragoman already running (full URL of the route) instead of starting the jar
-#   GATEWAY_JAR (gateway/target/dragoman-gateway.jar)   JAVA_OPTS ("")   extra JVM flags
+#   GATEWAY_JAR (gateway/target/dragoman-gateway.jar)
+#   JAVA_OPTS ("-XX:+UseSerialGC")  JVM flags; the default is the collector the Deployment and the image set
 #   CASE            name of the case in the results file (default: derived from CONNS, BODY_BYTES, ROUTES)
 #   SMOKE=1         DURATION=2 ROUNDS=1 WARMUP=2: starts everything, measures once, fails only on routing/errors
 #   KEEP_TMP=1      keep the temp folder (configs, logs, wrk output)
@@ -44,7 +45,7 @@ ROUTES=${ROUTES:-1}
 TARGETS=${TARGETS:-upstream nginx haproxy dragoman}
 GATEWAY_URL=${GATEWAY_URL:-}
 GATEWAY_JAR=${GATEWAY_JAR:-$repo/gateway/target/dragoman-gateway.jar}
-JAVA_OPTS=${JAVA_OPTS:-}
+JAVA_OPTS=${JAVA_OPTS--XX:+UseSerialGC}
 KEEP_TMP=${KEEP_TMP:-0}
 PAUSE=1                # idle seconds between runs, so one run's tail does not overlap the next
 READY_SECONDS=60       # how long Dragoman may take to report ready
@@ -445,7 +446,7 @@ result=$here/results/$stamp-$CASE.md
   echo
   echo "$CORES x $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo); $(nginx -v 2>&1 | sed 's/.*: //');" \
     "haproxy $(haproxy -v | awk 'NR == 1 { print $3 }'); $(wrk -v 2>&1 | awk 'NR == 1 { print $1, $2 }');" \
-    "$(java -version 2>&1 | awk -F'"' 'NR == 1 { print "JDK " $2 }'); $stamp"
+    "$(java -version 2>&1 | awk -F'"' 'NR == 1 { print "JDK " $2 }') ${JAVA_OPTS:-(no JVM flags)}; $stamp"
   echo
   if ((latency_case)); then
     echo "| target | req/s | p50 µs | p99 µs | p99.9 µs | req/s vs nginx | p99 vs nginx | added p50 µs | added vs nginx |"
