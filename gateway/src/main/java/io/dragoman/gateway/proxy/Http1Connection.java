@@ -82,6 +82,8 @@ final class Http1Connection implements ClientConnection {
   private boolean upgradeAnswered;
   /** Bytes of a response head that spans reads; null between heads. */
   private PooledByteBuffer partial;
+  /** What the last head pushed back for its body; bytes still in it once the response has ended are not for us. */
+  private PooledByteBuffer pushed;
 
   Http1Connection(StreamConnection connection, ByteBufferPool pool) {
     this.connection = connection;
@@ -218,7 +220,10 @@ final class Http1Connection implements ClientConnection {
           continue;
         }
         keep = buffer.hasRemaining();
-        if (keep) source.pushBack(new PooledAdaptor(pooled));
+        if (keep) {
+          pushed = pooled;
+          source.pushBack(new PooledAdaptor(pooled));
+        }
         answer(exchange, head);
         return;
       }
@@ -283,7 +288,8 @@ final class Http1Connection implements ClientConnection {
 
   /**
    * Request sent and response read: the connection takes its channels back and waits for the next request, read
-   * interest registered. Bytes left over past the response make the next read event close it.
+   * interest registered. Bytes left over past the response close it (at once when they came with the response, on
+   * the next read event when they come later).
    */
   private void finished(Exchange exchange) {
     if (current != exchange) return;
@@ -291,12 +297,23 @@ final class Http1Connection implements ClientConnection {
     stopWatchingReads();
     if (upgradeAnswered) return; // performUpgrade hands the connection on
     takeChannelsBack();
-    if (!exchange.keepAlive) {
+    if (!exchange.keepAlive || leftover()) {
       IoUtils.safeClose(this);
       return;
     }
     connection.getSourceChannel().setReadListener(ch -> readReady());
     connection.getSourceChannel().resumeReads();
+  }
+
+  /**
+   * Bytes read with the response but past its end. Closing at once, not on the next read event: until that event the
+   * connection would look idle, and the pool may hand it to the next request first, which would take them as its
+   * answer.
+   */
+  private boolean leftover() {
+    PooledByteBuffer p = pushed;
+    pushed = null;
+    return p != null && p.isOpen() && p.getBuffer().hasRemaining();
   }
 
   /** The exchange hears the real cause first; the close that follows finds it already failed. */

@@ -10,18 +10,30 @@ import io.dragoman.gateway.mapping.Mapping;
 import io.dragoman.gateway.mapping.ServiceRef;
 import io.dragoman.gateway.routing.ProxyTestTables;
 import io.dragoman.gateway.routing.RouteTable;
+import io.undertow.client.ClientCallback;
+import io.undertow.client.ClientExchange;
+import io.undertow.client.ClientRequest;
+import io.undertow.connector.ByteBufferPool;
+import io.undertow.connector.PooledByteBuffer;
+import io.undertow.server.DefaultByteBufferPool;
+import io.undertow.util.Methods;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,6 +41,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.xnio.OptionMap;
+import org.xnio.Options;
+import org.xnio.StreamConnection;
+import org.xnio.Xnio;
+import org.xnio.XnioWorker;
+import org.xnio.channels.StreamSourceChannel;
 
 /**
  * The gateway's own HTTP/1.1 client ({@link Http1Connection}) against an upstream scripted byte for byte: which
@@ -40,6 +58,7 @@ class Http1ConnectionTest {
   private final AtomicReference<RouteTable> table = new AtomicReference<>(RouteTable.empty());
   private ProxyServer proxy;
   private ScriptedUpstream upstream;
+  private XnioWorker worker; // for the tests that drive an Http1Connection directly
 
   @BeforeEach
   void start() throws IOException {
@@ -55,6 +74,7 @@ class Http1ConnectionTest {
   void stop() throws IOException {
     proxy.close();
     if (upstream != null) upstream.close();
+    if (worker != null) worker.shutdownNow();
   }
 
   /** Routes everything to a new scripted upstream. */
@@ -625,5 +645,187 @@ class Http1ConnectionTest {
     }
 
     assertOk(r, "got 01234567");
+  }
+
+  // The connection itself, driven on its I/O thread as ProxyExchange drives it
+
+  /**
+   * A head the gateway refuses, with body bytes in the same read: those bytes were pushed back for the body, and
+   * closing the connection must give their buffer back to the pool.
+   */
+  @Test
+  void aRefusedHeadWithBodyBytesBehindItGivesItsBufferBack() throws Exception {
+    serve(c -> {
+      c.send("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello");
+      return true;
+    });
+    HeldPool pool = new HeldPool();
+    Http1Connection c = connect(pool);
+    CompletableFuture<ClientExchange> answer = new CompletableFuture<>();
+    c.getIoThread().execute(() -> send(c, "/bad", into(answer)));
+
+    assertThat(answer).failsWithin(Duration.ofSeconds(10));
+    await().atMost(Duration.ofSeconds(5)).until(() -> !c.isOpen());
+    await().atMost(Duration.ofSeconds(2)).untilAsserted(
+        () -> assertThat(pool.held.get()).as("pooled buffers not given back").isZero());
+  }
+
+  /**
+   * Bytes after a complete response, read with it, wait in the push-back buffer for a read event that closes the
+   * connection. Until that event it must not look idle: the pool hands an idle connection to the next request at once
+   * (another client's, served in the same round of the I/O thread), which would take those bytes as its answer.
+   */
+  @Test
+  void bytesReadAfterAResponseAreNeverTheNextRequestsAnswer() throws Exception {
+    serve(c -> {
+      c.send(c.index == 1
+          ? "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\nsmuggled"
+          : "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfresh");
+      return true;
+    });
+    Http1Connection c = connect(new HeldPool());
+    CompletableFuture<String> second = new CompletableFuture<>();
+    CompletableFuture<ClientExchange> first = new CompletableFuture<>();
+    first.thenAccept(exchange -> readBody(exchange.getResponseChannel(), new StringBuilder(), () -> {
+      if (!c.idle()) {
+        second.complete("not reused");
+        return;
+      }
+      CompletableFuture<ClientExchange> next = new CompletableFuture<>();
+      next.whenComplete((ex, e) -> {
+        StringBuilder body = new StringBuilder();
+        if (e != null) second.complete("failed: " + e.getMessage());
+        else readBody(ex.getResponseChannel(), body, () -> second.complete(body.toString()));
+      });
+      send(c, "/2", into(next));
+    }));
+    c.getIoThread().execute(() -> send(c, "/1", into(first)));
+
+    assertThat(second.get(10, TimeUnit.SECONDS)).isIn("not reused", "fresh");
+    await().atMost(Duration.ofSeconds(5)).until(() -> !c.isOpen());
+  }
+
+  /** Buffers from a real pool, counted: how many were taken and not given back. */
+  private static final class HeldPool implements ByteBufferPool {
+    final AtomicInteger held = new AtomicInteger();
+    private final DefaultByteBufferPool pool = new DefaultByteBufferPool(false, 16 * 1024, 8, 0);
+
+    @Override
+    public PooledByteBuffer allocate() {
+      PooledByteBuffer buffer = pool.allocate();
+      held.incrementAndGet();
+      return new PooledByteBuffer() {
+        private boolean open = true;
+
+        @Override
+        public ByteBuffer getBuffer() {
+          if (!open) throw new IllegalStateException("buffer used after it was given back");
+          return buffer.getBuffer();
+        }
+
+        @Override
+        public void close() {
+          if (!open) return;
+          open = false;
+          held.decrementAndGet();
+          buffer.close();
+        }
+
+        @Override
+        public boolean isOpen() {
+          return open;
+        }
+      };
+    }
+
+    @Override
+    public ByteBufferPool getArrayBackedPool() {
+      return pool.getArrayBackedPool();
+    }
+
+    @Override
+    public void close() {
+      pool.close();
+    }
+
+    @Override
+    public int getBufferSize() {
+      return pool.getBufferSize();
+    }
+
+    @Override
+    public boolean isDirect() {
+      return false;
+    }
+  }
+
+  /** A new connection to the upstream, made on the I/O thread of a worker of its own. */
+  private Http1Connection connect(ByteBufferPool pool) throws Exception {
+    worker = Xnio.getInstance().createWorker(OptionMap.create(Options.WORKER_IO_THREADS, 1));
+    InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), upstream.port());
+    StreamConnection c = worker.getIoThread().openStreamConnection(address, null, OptionMap.EMPTY).get();
+    return onIoThread(c, () -> new Http1Connection(c, pool));
+  }
+
+  private static <T> T onIoThread(StreamConnection c, Callable<T> task) throws Exception {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    c.getIoThread().execute(() -> {
+      try {
+        result.complete(task.call());
+      } catch (Exception e) {
+        result.completeExceptionally(e);
+      }
+    });
+    return result.get(10, TimeUnit.SECONDS);
+  }
+
+  /** Sends a GET (on the I/O thread); {@code answered} hears the exchange once its response head is read. */
+  private static void send(Http1Connection c, String path, ClientCallback<ClientExchange> answered) {
+    c.sendRequest(new ClientRequest().setMethod(Methods.GET).setPath(path), new ClientCallback<>() {
+      @Override
+      public void completed(ClientExchange exchange) {
+        exchange.setResponseListener(answered);
+        BodyWriter.write(exchange.getRequestChannel(), ByteBuffer.allocate(0), () -> {}, answered::failed);
+      }
+
+      @Override
+      public void failed(IOException e) {
+        answered.failed(e);
+      }
+    });
+  }
+
+  /** Reads a response body to its end on the I/O thread, then runs {@code then} with it. */
+  private static void readBody(StreamSourceChannel channel, StringBuilder into, Runnable then) {
+    ByteBuffer buffer = ByteBuffer.allocate(1024);
+    try {
+      for (int n; (n = channel.read(buffer.clear())) != 0; ) {
+        if (n < 0) {
+          then.run();
+          return;
+        }
+        into.append(new String(buffer.array(), 0, n, StandardCharsets.ISO_8859_1));
+      }
+      channel.getReadSetter().set(ch -> readBody(channel, into, then));
+      channel.resumeReads();
+    } catch (IOException e) {
+      into.append("failed: ").append(e.getMessage());
+      then.run();
+    }
+  }
+
+  /** What a callback heard: the exchange, or its failure. */
+  private static ClientCallback<ClientExchange> into(CompletableFuture<ClientExchange> future) {
+    return new ClientCallback<>() {
+      @Override
+      public void completed(ClientExchange exchange) {
+        future.complete(exchange);
+      }
+
+      @Override
+      public void failed(IOException e) {
+        future.completeExceptionally(e);
+      }
+    };
   }
 }
