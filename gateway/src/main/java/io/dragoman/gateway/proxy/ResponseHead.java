@@ -136,13 +136,15 @@ final class ResponseHead {
   /**
    * Whether the connection may carry another request once this exchange is done: HTTP/1.1 unless it says close,
    * HTTP/1.0 only if it says keep-alive; never after a body delimited by the close, nor after a head that sent both
-   * {@code Transfer-Encoding} and {@code Content-Length} (a sign of a smuggling attempt: RFC 9112 6.3).
+   * {@code Transfer-Encoding} and {@code Content-Length} (a sign of a smuggling attempt: RFC 9112 6.3), nor after
+   * an HTTP/1.0 head with {@code Transfer-Encoding}, which HTTP/1.0 does not know (its framing is faulty: 6.1).
    */
   boolean keepAlive(Framing framing) {
     if (framing == Framing.UNTIL_CLOSE) return false;
-    if (headers.contains(Headers.TRANSFER_ENCODING) && headers.contains(Headers.CONTENT_LENGTH)) return false;
-    HeaderValues connection = headers.get(Headers.CONNECTION);
     boolean http11 = protocol.equals(Protocols.HTTP_1_1);
+    boolean te = headers.contains(Headers.TRANSFER_ENCODING);
+    if (te && (!http11 || headers.contains(Headers.CONTENT_LENGTH))) return false;
+    HeaderValues connection = headers.get(Headers.CONNECTION);
     if (connection == null) return http11;
     boolean close = false;
     boolean keepAlive = false;

@@ -270,7 +270,7 @@ class ResponseHeadTest {
     "HTTP/1.0; Content-Length: 5|Connection: keep-alive;          true",
     "HTTP/1.0; Content-Length: 5|Connection: Keep-Alive;          true",
     "HTTP/1.0; Content-Length: 5|Connection: keep-alive, close;   false",
-    "HTTP/1.0; Transfer-Encoding: chunked|Connection: keep-alive; true",
+    "HTTP/1.0; Transfer-Encoding: chunked|Connection: keep-alive; false",
     "HTTP/1.0; Connection: keep-alive;                            false",
   })
   void keepAlive(String protocol, String headers, boolean expected) throws Exception {
