@@ -63,6 +63,8 @@ import org.xnio.conduits.WriteReadyHandler;
 final class Http1Connection implements ClientConnection {
   private final StreamConnection connection;
   private final ByteBufferPool pool;
+  /** 100 Continue, 103 Early Hints: a few are normal; an upstream that sends them without end is refused. */
+  private static final int MAX_INTERIM = 16;
   /** Installed for the connection's life: bytes read past a response head wait here for the body. */
   private final PushBackStreamSourceConduit source;
   private final StreamSinkConduit sink;
@@ -215,6 +217,9 @@ final class Http1Connection implements ClientConnection {
         // What follows the head: the body's first bytes (or, after an interim answer, the next head).
         buffer.flip().position(end);
         if (head.interim()) {
+          if (++exchange.interims > MAX_INTERIM) {
+            throw new ResponseHead.MalformedException("more than " + MAX_INTERIM + " interim (1xx) answers");
+          }
           buffer.compact();
           scanned = 0;
           continue;
@@ -246,7 +251,11 @@ final class Http1Connection implements ClientConnection {
       exchange.keepAlive = head.keepAlive(framing);
       body = switch (framing) {
         case NONE -> new FixedLengthStreamSourceConduit(source, 0, c -> responseDone(exchange));
-        case LENGTH -> new FixedLengthStreamSourceConduit(source, head.contentLength(), c -> responseDone(exchange));
+        case LENGTH -> new FixedLengthStreamSourceConduit(source, head.contentLength(), c -> {
+          // Also called when the channel is closed mid-body: the unread rest would be the next exchange's "answer".
+          if (c.getRemaining() > 0) exchange.keepAlive = false;
+          responseDone(exchange);
+        });
         case CHUNKED -> keptOpenOnceDone(new ChunkedStreamSourceConduit(source, source, pool,
             c -> responseDone(exchange), exchange, this));
         case UNTIL_CLOSE -> source;
@@ -558,6 +567,7 @@ final class Http1Connection implements ClientConnection {
     private boolean keepAlive;
     private boolean requestDone;
     private boolean responseDone;
+    private int interims;
 
     Exchange(ClientRequest request) {
       this.request = request;

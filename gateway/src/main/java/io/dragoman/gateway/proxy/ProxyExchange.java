@@ -338,6 +338,11 @@ final class ProxyExchange {
       return;
     }
     dropConnection();
+    if (e instanceof RequestHead.UnsafeException) {
+      // The route's own rewrite or added header holds what HTTP/1.1 cannot carry: no upstream is to blame.
+      fail(Failure.UPSTREAM_RESET, e.getMessage());
+      return;
+    }
     if (reused && !bodyStarted && !retriedStale && UpstreamErrors.mayBeStale(e)) {
       // A pooled keep-alive connection the upstream had already closed: nothing reached it, so try a fresh one.
       retriedStale = true;

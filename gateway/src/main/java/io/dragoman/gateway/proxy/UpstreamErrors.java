@@ -23,10 +23,12 @@ final class UpstreamErrors {
 
   /**
    * Whether a failure on a reused keep-alive connection may just mean the upstream had closed it: not a read timeout
-   * (the upstream took the request and said nothing) nor a response the gateway refused to frame (it answered).
+   * (the upstream took the request and said nothing), a response the gateway refused to frame (it answered), or a
+   * request head the gateway refused to write (no connection would take it).
    */
   static boolean mayBeStale(Throwable e) {
-    return !isReadTimeout(e) && !(e instanceof ResponseHead.MalformedException);
+    return !isReadTimeout(e) && !(e instanceof ResponseHead.MalformedException)
+        && !(e instanceof RequestHead.UnsafeException);
   }
 
   static String describe(Exception e) {
