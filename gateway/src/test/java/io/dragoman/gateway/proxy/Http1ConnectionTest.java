@@ -15,8 +15,6 @@ import io.undertow.client.ClientCallback;
 import io.undertow.client.ClientExchange;
 import io.undertow.client.ClientRequest;
 import io.undertow.connector.ByteBufferPool;
-import io.undertow.connector.PooledByteBuffer;
-import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.util.Methods;
 import java.io.IOException;
 import java.io.InputStream;
@@ -694,7 +692,7 @@ class Http1ConnectionTest {
       c.send("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello");
       return true;
     });
-    HeldPool pool = new HeldPool();
+    CountingPool pool = new CountingPool(16 * 1024, new AtomicInteger());
     Http1Connection c = connect(pool);
     CompletableFuture<ClientExchange> answer = new CompletableFuture<>();
     c.getIoThread().execute(() -> send(c, "/bad", into(answer)));
@@ -718,7 +716,7 @@ class Http1ConnectionTest {
           : "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfresh");
       return true;
     });
-    Http1Connection c = connect(new HeldPool());
+    Http1Connection c = connect(new CountingPool(16 * 1024, new AtomicInteger()));
     CompletableFuture<String> second = new CompletableFuture<>();
     CompletableFuture<ClientExchange> first = new CompletableFuture<>();
     first.thenAccept(exchange -> readBody(exchange.getResponseChannel(), new StringBuilder(), () -> {
@@ -757,7 +755,7 @@ class Http1ConnectionTest {
       c.send("HTTP/1.1 200 OK\r\n"); // the body's bytes, which the next request must never take for its answer
       return true;
     });
-    Http1Connection c = connect(new HeldPool());
+    Http1Connection c = connect(new CountingPool(16 * 1024, new AtomicInteger()));
     CompletableFuture<ClientExchange> answer = new CompletableFuture<>();
     c.getIoThread().execute(() -> send(c, "/half", into(answer)));
     ClientExchange exchange = answer.get(10, TimeUnit.SECONDS);
@@ -771,60 +769,6 @@ class Http1ConnectionTest {
     assertThat(idle.get(10, TimeUnit.SECONDS)).isFalse();
     closed.countDown();
     await().atMost(Duration.ofSeconds(5)).until(() -> !c.isOpen());
-  }
-
-  /** Buffers from a real pool, counted: how many were taken and not given back. */
-  private static final class HeldPool implements ByteBufferPool {
-    final AtomicInteger held = new AtomicInteger();
-    private final DefaultByteBufferPool pool = new DefaultByteBufferPool(false, 16 * 1024, 8, 0);
-
-    @Override
-    public PooledByteBuffer allocate() {
-      PooledByteBuffer buffer = pool.allocate();
-      held.incrementAndGet();
-      return new PooledByteBuffer() {
-        private boolean open = true;
-
-        @Override
-        public ByteBuffer getBuffer() {
-          if (!open) throw new IllegalStateException("buffer used after it was given back");
-          return buffer.getBuffer();
-        }
-
-        @Override
-        public void close() {
-          if (!open) return;
-          open = false;
-          held.decrementAndGet();
-          buffer.close();
-        }
-
-        @Override
-        public boolean isOpen() {
-          return open;
-        }
-      };
-    }
-
-    @Override
-    public ByteBufferPool getArrayBackedPool() {
-      return pool.getArrayBackedPool();
-    }
-
-    @Override
-    public void close() {
-      pool.close();
-    }
-
-    @Override
-    public int getBufferSize() {
-      return pool.getBufferSize();
-    }
-
-    @Override
-    public boolean isDirect() {
-      return false;
-    }
   }
 
   /** A new connection to the upstream, made on the I/O thread of a worker of its own. */

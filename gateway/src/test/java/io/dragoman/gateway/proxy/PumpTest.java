@@ -3,9 +3,6 @@ package io.dragoman.gateway.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.undertow.connector.ByteBufferPool;
-import io.undertow.connector.PooledByteBuffer;
-import io.undertow.server.DefaultByteBufferPool;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -208,72 +205,4 @@ class PumpTest {
     }
   }
 
-  /**
-   * A real pool that counts the buffers taken from it and those not yet given back, and notes on a clock shared with
-   * the other pool when it gave its first and last.
-   */
-  private static final class CountingPool implements ByteBufferPool {
-    final AtomicInteger taken = new AtomicInteger();
-    final AtomicInteger held = new AtomicInteger();
-    final AtomicInteger firstTaken = new AtomicInteger(Integer.MAX_VALUE);
-    final AtomicInteger lastTaken = new AtomicInteger(-1);
-    private final DefaultByteBufferPool pool;
-    private final AtomicInteger clock;
-
-    CountingPool(int size, AtomicInteger clock) {
-      this.pool = new DefaultByteBufferPool(false, size, 8, 0);
-      this.clock = clock;
-    }
-
-    @Override
-    public PooledByteBuffer allocate() {
-      PooledByteBuffer buffer = pool.allocate();
-      int now = clock.incrementAndGet();
-      firstTaken.accumulateAndGet(now, Math::min);
-      lastTaken.set(now);
-      taken.incrementAndGet();
-      held.incrementAndGet();
-      return new PooledByteBuffer() {
-        private boolean open = true;
-
-        @Override
-        public ByteBuffer getBuffer() {
-          return buffer.getBuffer();
-        }
-
-        @Override
-        public void close() {
-          if (!open) return;
-          open = false;
-          held.decrementAndGet();
-          buffer.close();
-        }
-
-        @Override
-        public boolean isOpen() {
-          return open;
-        }
-      };
-    }
-
-    @Override
-    public ByteBufferPool getArrayBackedPool() {
-      return this;
-    }
-
-    @Override
-    public void close() {
-      pool.close();
-    }
-
-    @Override
-    public int getBufferSize() {
-      return pool.getBufferSize();
-    }
-
-    @Override
-    public boolean isDirect() {
-      return false;
-    }
-  }
 }
