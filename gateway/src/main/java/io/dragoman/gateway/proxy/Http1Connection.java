@@ -112,6 +112,13 @@ final class Http1Connection implements ClientConnection {
       callback.failed(new IOException("upstream connection busy")); // a pool bug, not the upstream's
       return;
     }
+    long length;
+    try {
+      length = declaredLength(request.getRequestHeaders());
+    } catch (RequestHead.UnsafeException e) {
+      callback.failed(e);
+      return;
+    }
     PooledByteBuffer pooled = pool.allocate();
     ByteBuffer head;
     try {
@@ -129,27 +136,34 @@ final class Http1Connection implements ClientConnection {
     Exchange exchange = new Exchange(request);
     HeadFirstSinkConduit headFirst = new HeadFirstSinkConduit(sink, head, pooled);
     exchange.headFirst = headFirst;
-    exchange.requestChannel = new ConduitStreamSinkChannel(connection, bodySink(request.getRequestHeaders(), headFirst,
-        exchange));
+    exchange.requestChannel = new ConduitStreamSinkChannel(connection, bodySink(request.getRequestHeaders(), length,
+        headFirst, exchange));
     current = exchange;
     callback.completed(exchange);
   }
 
-  /** Content-Length, else chunked when the request says so, else no body at all. */
-  private StreamSinkConduit bodySink(HeaderMap headers, StreamSinkConduit next, Exchange exchange) {
+  /**
+   * The body's length as the head declares it, -1 when none is declared. The client's value was checked by Undertow;
+   * one a Mapping's {@code add_request_headers} put there was not.
+   */
+  private static long declaredLength(HeaderMap headers) throws RequestHead.UnsafeException {
     String length = headers.getFirst(Headers.CONTENT_LENGTH);
-    if (length == null && headers.contains(Headers.TRANSFER_ENCODING)) {
+    if (length == null) return -1;
+    try {
+      long n = Long.parseLong(length.trim());
+      if (n >= 0) return n;
+    } catch (NumberFormatException e) {
+      // refused below
+    }
+    throw new RequestHead.UnsafeException("cannot send Content-Length \"" + length + "\" upstream: not a length");
+  }
+
+  /** Content-Length, else chunked when the request says so, else no body at all. */
+  private StreamSinkConduit bodySink(HeaderMap headers, long length, StreamSinkConduit next, Exchange exchange) {
+    if (length < 0 && headers.contains(Headers.TRANSFER_ENCODING)) {
       return new ChunkedStreamSinkConduit(next, pool, false, false, headers, c -> requestDone(exchange), exchange);
     }
-    long n = 0;
-    if (length != null) {
-      try {
-        n = Long.parseLong(length.trim());
-      } catch (NumberFormatException e) {
-        n = 0; // Undertow already refused such a request; a Mapping cannot set Content-Length
-      }
-    }
-    return new AbstractFixedLengthStreamSinkConduit(next, n, false, false) {
+    return new AbstractFixedLengthStreamSinkConduit(next, Math.max(length, 0), false, false) {
       @Override
       protected void channelFinished() {
         requestDone(exchange);

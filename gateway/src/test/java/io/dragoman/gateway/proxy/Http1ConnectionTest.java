@@ -507,6 +507,23 @@ class Http1ConnectionTest {
     assertThat(upstream.seen()).isEmpty();
   }
 
+  /** add_request_headers can name Content-Length; a value that is not a length is refused, never sent. */
+  @Test
+  void aContentLengthThatIsNotALengthIs502WithoutAskingTheUpstream() throws IOException {
+    ForwardSpec d = ForwardSpec.DEFAULTS;
+    ForwardSpec bad = new ForwardSpec(d.rewrite(), d.regexRewrite(), d.hostRewrite(), d.autoHostRewrite(),
+        List.of(new HeaderValue("content-length", "-1", false)), d.removeRequestHeaders(),
+        d.addResponseHeaders(), d.removeResponseHeaders(), d.timeoutMs(), d.connectTimeoutMs(), d.idleTimeoutMs(),
+        d.grpc(), d.allowUpgrade(), d.maxRequestBodyBytes());
+    serve(c -> c.ok("should not be asked"), bad);
+
+    Reply r = call(get("/bad-length"));
+
+    assertThat(r.status()).as(r.body()).isEqualTo(502);
+    assertThat(r.body()).isEqualTo("{\"error\": \"cannot send Content-Length \\\"-1\\\" upstream: not a length\"}\n");
+    assertThat(upstream.seen()).isEmpty();
+  }
+
   @Test
   void theMalformedAnswerIsNamedInTheErrorBody() throws IOException {
     serve(c -> {
