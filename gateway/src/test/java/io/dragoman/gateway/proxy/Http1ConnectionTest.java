@@ -95,6 +95,14 @@ class Http1ConnectionTest {
         OptionalLong.of(0), OptionalLong.empty(), OptionalLong.of(idleMs), false, List.of(), OptionalLong.empty());
   }
 
+  /** A route that adds {@code header} to every request it sends upstream (replacing any of that name). */
+  private static ForwardSpec adding(HeaderValue header) {
+    ForwardSpec d = ForwardSpec.DEFAULTS;
+    return new ForwardSpec(d.rewrite(), d.regexRewrite(), d.hostRewrite(), d.autoHostRewrite(), List.of(header),
+        d.removeRequestHeaders(), d.addResponseHeaders(), d.removeResponseHeaders(), d.timeoutMs(),
+        d.connectTimeoutMs(), d.idleTimeoutMs(), d.grpc(), d.allowUpgrade(), d.maxRequestBodyBytes());
+  }
+
   record Reply(int status, String head, String body) {
     String header(String name) {
       return RawUpstream.header(head, name);
@@ -492,12 +500,7 @@ class Http1ConnectionTest {
   /** A Mapping's added header that HTTP/1.1 cannot carry: refused once, named, and no upstream is asked. */
   @Test
   void aHeaderTheGatewayCannotWriteIs502WithoutAskingTheUpstream() throws IOException {
-    ForwardSpec d = ForwardSpec.DEFAULTS;
-    ForwardSpec bad = new ForwardSpec(d.rewrite(), d.regexRewrite(), d.hostRewrite(), d.autoHostRewrite(),
-        List.of(new HeaderValue("x-bad", "a\u010aX-Injected: 1", false)), d.removeRequestHeaders(),
-        d.addResponseHeaders(), d.removeResponseHeaders(), d.timeoutMs(), d.connectTimeoutMs(), d.idleTimeoutMs(),
-        d.grpc(), d.allowUpgrade(), d.maxRequestBodyBytes());
-    serve(c -> c.ok("should not be asked"), bad);
+    serve(c -> c.ok("should not be asked"), adding(new HeaderValue("x-bad", "a\u010aX-Injected: 1", false)));
 
     Reply r = call(get("/bad-header"));
 
@@ -510,12 +513,7 @@ class Http1ConnectionTest {
   /** add_request_headers can name Content-Length; a value that is not a length is refused, never sent. */
   @Test
   void aContentLengthThatIsNotALengthIs502WithoutAskingTheUpstream() throws IOException {
-    ForwardSpec d = ForwardSpec.DEFAULTS;
-    ForwardSpec bad = new ForwardSpec(d.rewrite(), d.regexRewrite(), d.hostRewrite(), d.autoHostRewrite(),
-        List.of(new HeaderValue("content-length", "-1", false)), d.removeRequestHeaders(),
-        d.addResponseHeaders(), d.removeResponseHeaders(), d.timeoutMs(), d.connectTimeoutMs(), d.idleTimeoutMs(),
-        d.grpc(), d.allowUpgrade(), d.maxRequestBodyBytes());
-    serve(c -> c.ok("should not be asked"), bad);
+    serve(c -> c.ok("should not be asked"), adding(new HeaderValue("content-length", "-1", false)));
 
     Reply r = call(get("/bad-length"));
 
