@@ -339,7 +339,6 @@ final class Http1Connection implements ClientConnection {
     return p != null && p.isOpen() && p.getBuffer().hasRemaining();
   }
 
-  /** The exchange hears the real cause first; the close that follows finds it already failed. */
   private void stopWatchingReads() {
     activity.watched = false;
     if (readTimer != null) {
@@ -355,6 +354,7 @@ final class Http1Connection implements ClientConnection {
     source.setReadReadyHandler(ownReads);
   }
 
+  /** The exchange hears the real cause first; the close that follows finds it already failed. */
   private void failAndClose(Exchange exchange, IOException e) {
     exchange.fail(e);
     IoUtils.safeClose(this);
