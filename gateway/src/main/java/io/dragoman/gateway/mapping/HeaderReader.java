@@ -2,6 +2,7 @@ package io.dragoman.gateway.mapping;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -12,6 +13,13 @@ final class HeaderReader {
   /** An RFC 9110 token (plus a leading ':' so pseudo-headers such as {@code :authority} can be matched). */
   private static final Pattern HEADER_NAME = Pattern.compile(":?[!#$%&'*+.^_`|~0-9A-Za-z-]+");
   private static final Set<String> VALUE_KEYS = Set.of("value", "append");
+  /**
+   * Headers that frame the message or belong to the connection: the gateway writes them from what it relays, and a
+   * Mapping that set one could make the gateway and its peer disagree on where a message ends.
+   */
+  private static final List<String> GATEWAY_OWNED_ORDER = List.of("content-length", "transfer-encoding",
+      "connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade");
+  private static final Set<String> GATEWAY_OWNED = Set.copyOf(GATEWAY_OWNED_ORDER);
 
   private HeaderReader() {}
 
@@ -68,21 +76,44 @@ final class HeaderReader {
     for (Map.Entry<?, ?> e : entries(f, key)) {
       Optional<String> name = conditionName(f, key, e.getKey(), Target.HEADER);
       if (name.isEmpty()) continue;
+      if (GATEWAY_OWNED.contains(name.get().toLowerCase(Locale.ROOT))) {
+        f.problems().invalid(f.field(key), name.get(), "a header the gateway does not set itself (not "
+            + String.join(", ", GATEWAY_OWNED_ORDER) + ")");
+        continue;
+      }
       String field = f.field(key) + "." + name.get();
       Object v = e.getValue();
+      Optional<String> value;
+      boolean append = true;
       if (v instanceof Map<?, ?> m) {
         Fields vf = new Fields(m, field, f.problems());
         vf.rejectUnknown(VALUE_KEYS, Set.of());
-        Optional<String> value = scalarText(vf, "value");
-        boolean append = vf.bool("append", true);
-        if (value.isPresent()) out.add(new HeaderValue(name.get(), value.get(), append));
+        value = scalarText(vf, "value");
+        append = vf.bool("append", true);
+        field = vf.field("value");
       } else if (isScalar(v)) {
-        out.add(new HeaderValue(name.get(), String.valueOf(v), true));
+        value = Optional.of(String.valueOf(v));
       } else {
         f.problems().invalid(field, v, "a string or {value, append}");
+        continue;
+      }
+      if (value.isPresent() && !isFieldValue(value.get())) {
+        f.problems().invalid(field, value.get(), "a header value without control characters (CR, LF, NUL) or"
+            + " characters beyond ISO-8859-1");
+      } else if (value.isPresent()) {
+        out.add(new HeaderValue(name.get(), value.get(), append));
       }
     }
     return out;
+  }
+
+  /** RFC 9110 field-value chars as the gateway writes them (one byte each): no controls but HTAB, nothing > U+00FF. */
+  private static boolean isFieldValue(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if ((c < 0x20 && c != '\t') || c == 0x7f || c > 0xff) return false;
+    }
+    return true;
   }
 
   /** {@code remove_request_headers} / {@code remove_response_headers}: one name or a list of names. */

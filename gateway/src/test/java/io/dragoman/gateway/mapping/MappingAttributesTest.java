@@ -251,6 +251,26 @@ class MappingAttributesTest {
         .containsExactly("regex_rewrite.extra", "regex_rewrite.substitution");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"add_request_headers: {Content-Length: \"5\"}",
+      "add_response_headers: {transfer-encoding: chunked}", "add_request_headers: {connection: close}",
+      "add_response_headers: {upgrade: {value: websocket}}"})
+  void headersThatFrameTheMessageCannotBeAdded(String line) {
+    String name = line.substring(line.indexOf('{') + 1, line.indexOf(':', line.indexOf('{')));
+    assertThat(onlyError(line + "\n").message()).isEqualTo(line.substring(0, line.indexOf(':')) + ": \"" + name
+        + "\" (expected: a header the gateway does not set itself (not content-length, transfer-encoding,"
+        + " connection, keep-alive, proxy-connection, te, trailer, upgrade))");
+  }
+
+  @Test
+  void anAddedHeaderValueCannotCarryALineBreak() {
+    assertThat(onlyError("add_request_headers: {x-a: \"ok\\r\\nx-injected: 1\"}\n").message())
+        .isEqualTo("add_request_headers.x-a: \"ok\\r\\nx-injected: 1\" (expected: a header value without control"
+            + " characters (CR, LF, NUL) or characters beyond ISO-8859-1)");
+    assertThat(onlyError("add_response_headers: {x-a: {value: \"\\u010a\"}}\n").field())
+        .isEqualTo("add_response_headers.x-a.value");
+  }
+
   @Test
   void addHeaderValueMapNeedsAValue() {
     assertThat(onlyError("add_request_headers: {x-a: {append: true}}\n").message())

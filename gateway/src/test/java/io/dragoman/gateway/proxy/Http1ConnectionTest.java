@@ -391,8 +391,11 @@ class Http1ConnectionTest {
   void bytesAfterACompleteResponseCloseThatConnection() throws IOException {
     serve(c -> {
       c.body();
-      if (c.seen.connection == 1) c.send("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 200 OK\r\n\r\nsmuggled");
-      else c.send("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfresh");
+      if (c.seen.connection == 1) {
+        c.send("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 200 OK\r\n\r\nsmuggled");
+      } else {
+        c.send("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfresh");
+      }
       return true;
     });
 
