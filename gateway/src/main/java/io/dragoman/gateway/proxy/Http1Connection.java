@@ -278,6 +278,8 @@ final class Http1Connection implements ClientConnection {
     exchange.response = new ClientResponse(head.status(), head.reason(), head.protocol(), head.headers());
     // The response channel takes the read events from here on; they come back in finished().
     exchange.responseChannel = new ConduitStreamSourceChannel(connection, body);
+    // An early answer, the upload still going: its body is awaited from the upstream from now on.
+    if (readTimeoutMs > 0 && !exchange.requestDone) watchReads();
     exchange.deliver();
   }
 
@@ -358,6 +360,7 @@ final class Http1Connection implements ClientConnection {
   private void failAndClose(Exchange exchange, IOException e) {
     exchange.fail(e);
     IoUtils.safeClose(this);
+    exchange.wakeBodyReader();
   }
 
   /** The socket closed (by either side): an exchange still waiting on its response fails. */
@@ -468,7 +471,7 @@ final class Http1Connection implements ClientConnection {
    * {@link Options#READ_TIMEOUT} is kept here, not by XNIO (which checks it only when a read happens): once the
    * request is sent and while its response is incomplete, silence that long closes the connection, and an exchange
    * still waiting for its response head fails with a {@link ReadTimeoutException}. A slow upload is not the
-   * upstream's silence: the clock starts when the request has been sent.
+   * upstream's silence: the clock starts when the request has been sent, or when an early answer's head arrives.
    */
   @Override
   @SuppressWarnings("unchecked")
@@ -573,7 +576,7 @@ final class Http1Connection implements ClientConnection {
     private final ClientRequest request;
     private HeadFirstSinkConduit headFirst;
     private StreamSinkChannel requestChannel;
-    private StreamSourceChannel responseChannel;
+    private ConduitStreamSourceChannel responseChannel;
     private ClientResponse response;
     private ClientCallback<ClientExchange> listener;
     private IOException failure;
@@ -604,6 +607,16 @@ final class Http1Connection implements ClientConnection {
       if (failure != null || response != null) return;
       failure = e;
       deliver();
+    }
+
+    /**
+     * A body being read when the gateway itself closed the connection (the idle limit): no read event will come
+     * from a socket closed on this side, so the reader is called to find the channel closed.
+     */
+    void wakeBodyReader() {
+      if (response == null || responseDone) return;
+      ChannelListener<? super ConduitStreamSourceChannel> reader = responseChannel.getReadListener();
+      if (reader != null) getIoThread().execute(() -> ChannelListeners.invokeChannelListener(responseChannel, reader));
     }
 
     @Override

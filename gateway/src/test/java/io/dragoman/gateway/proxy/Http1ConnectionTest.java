@@ -656,6 +656,36 @@ class Http1ConnectionTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> upstream.seen().size() == 1);
   }
 
+  /**
+   * An early answer (the upload still going) whose body then stalls: the upstream is the one silent, and the idle
+   * limit cuts it even though the request was never sent whole.
+   */
+  @Test
+  void anEarlyAnswerThatStallsIsCutByTheIdleTimeout() throws Exception {
+    CountDownLatch done = new CountDownLatch(1);
+    serve(c -> {
+      c.send("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhalf!"); // then nothing: 5 of 10 bytes
+      try {
+        done.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        throw new IOException(e);
+      }
+      return false;
+    }, idle(300));
+
+    try (Socket socket = client()) {
+      OutputStream out = socket.getOutputStream();
+      out.write(latin1(head("POST /early HTTP/1.1", "Host: a", "Content-Length: 8") + "0123")); // 4 of 8 bytes
+      out.flush();
+      String head = RawUpstream.readHead(socket.getInputStream());
+      assertThat(head).startsWith("HTTP/1.1 200");
+      byte[] rest = socket.getInputStream().readAllBytes(); // ends when the gateway cuts the connection
+      assertThat(new String(rest, StandardCharsets.ISO_8859_1)).isEqualTo("half!");
+    } finally {
+      done.countDown();
+    }
+  }
+
   @Test
   void aSlowButSteadyBodyIsNotCutByTheIdleTimeout() throws IOException {
     serve(c -> {
