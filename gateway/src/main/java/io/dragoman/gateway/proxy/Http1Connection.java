@@ -308,7 +308,11 @@ final class Http1Connection implements ClientConnection {
 
   private void responseDone(Exchange exchange) {
     exchange.responseDone = true;
-    if (exchange.requestDone) finished(exchange);
+    if (exchange.requestDone) {
+      finished(exchange);
+      return;
+    }
+    if (current == exchange) stopWatchingReads(); // answered whole: nothing more is awaited from the upstream
   }
 
   /**
