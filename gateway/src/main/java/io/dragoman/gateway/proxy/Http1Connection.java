@@ -22,27 +22,22 @@ import io.undertow.util.PooledAdaptor;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.xnio.ChannelListener;
 import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
 import org.xnio.Option;
 import org.xnio.Options;
 import org.xnio.StreamConnection;
-import org.xnio.XnioExecutor;
 import org.xnio.XnioIoThread;
 import org.xnio.XnioWorker;
 import org.xnio.channels.ReadTimeoutException;
 import org.xnio.channels.StreamSinkChannel;
 import org.xnio.channels.StreamSourceChannel;
 import org.xnio.conduits.AbstractStreamSourceConduit;
-import org.xnio.conduits.ConduitReadableByteChannel;
 import org.xnio.conduits.ConduitStreamSinkChannel;
 import org.xnio.conduits.ConduitStreamSourceChannel;
-import org.xnio.conduits.Conduits;
 import org.xnio.conduits.PushBackStreamSourceConduit;
 import org.xnio.conduits.ReadReadyHandler;
 import org.xnio.conduits.StreamSinkConduit;
@@ -75,9 +70,7 @@ final class Http1Connection implements ClientConnection {
   private final List<ChannelListener<ClientConnection>> closeListeners = new ArrayList<>(1);
   private final ChannelListener.SimpleSetter<Http1Connection> closeSetter = new ChannelListener.SimpleSetter<>();
 
-  private final Activity activity;
-  private int readTimeoutMs;
-  private XnioExecutor.Key readTimer;
+  private final ReadWatch reads;
 
   private Exchange current;
   private boolean upgraded;
@@ -90,8 +83,8 @@ final class Http1Connection implements ClientConnection {
   Http1Connection(StreamConnection connection, ByteBufferPool pool) {
     this.connection = connection;
     this.pool = pool;
-    this.activity = new Activity(connection.getSourceChannel().getConduit());
-    this.source = new PushBackStreamSourceConduit(activity);
+    this.reads = new ReadWatch(connection.getSourceChannel().getConduit(), connection.getIoThread(), this::silent);
+    this.source = new PushBackStreamSourceConduit(reads);
     this.sink = connection.getSinkChannel().getConduit();
     this.ownReads = new ReadReadyHandler.ChannelListenerHandler<>(connection.getSourceChannel());
     this.ownWrites = new WriteReadyHandler.ChannelListenerHandler<>(connection.getSinkChannel());
@@ -279,7 +272,7 @@ final class Http1Connection implements ClientConnection {
     // The response channel takes the read events from here on; they come back in finished().
     exchange.responseChannel = new ConduitStreamSourceChannel(connection, body);
     // An early answer, the upload still going: its body is awaited from the upstream from now on.
-    if (readTimeoutMs > 0 && !exchange.requestDone) watchReads();
+    if (!exchange.requestDone) reads.start();
     exchange.deliver();
   }
 
@@ -303,7 +296,7 @@ final class Http1Connection implements ClientConnection {
       finished(exchange);
       return;
     }
-    if (readTimeoutMs > 0 && current == exchange) watchReads(); // from here on the exchange waits on the upstream
+    if (current == exchange) reads.start(); // from here on the exchange waits on the upstream
   }
 
   private void responseDone(Exchange exchange) {
@@ -312,7 +305,7 @@ final class Http1Connection implements ClientConnection {
       finished(exchange);
       return;
     }
-    if (current == exchange) stopWatchingReads(); // answered whole: nothing more is awaited from the upstream
+    if (current == exchange) reads.stop(); // answered whole: nothing more is awaited from the upstream
   }
 
   /**
@@ -323,7 +316,7 @@ final class Http1Connection implements ClientConnection {
   private void finished(Exchange exchange) {
     if (current != exchange) return;
     current = null;
-    stopWatchingReads();
+    reads.stop();
     if (upgradeAnswered) return; // performUpgrade hands the connection on
     takeChannelsBack();
     if (!exchange.keepAlive || leftover()) {
@@ -345,14 +338,6 @@ final class Http1Connection implements ClientConnection {
     return p != null && p.isOpen() && p.getBuffer().hasRemaining();
   }
 
-  private void stopWatchingReads() {
-    activity.watched = false;
-    if (readTimer != null) {
-      readTimer.remove();
-      readTimer = null;
-    }
-  }
-
   private void takeChannelsBack() {
     connection.getSinkChannel().setConduit(sink);
     sink.setWriteReadyHandler(ownWrites);
@@ -369,7 +354,7 @@ final class Http1Connection implements ClientConnection {
 
   /** The socket closed (by either side): an exchange still waiting on its response fails. */
   private void closed() {
-    stopWatchingReads();
+    reads.stop();
     if (partial != null) {
       partial.close();
       partial = null;
@@ -468,7 +453,7 @@ final class Http1Connection implements ClientConnection {
   @Override
   @SuppressWarnings("unchecked")
   public <T> T getOption(Option<T> option) throws IOException {
-    return option == Options.READ_TIMEOUT ? (T) Integer.valueOf(readTimeoutMs) : connection.getOption(option);
+    return option == Options.READ_TIMEOUT ? (T) Integer.valueOf(reads.limitMs()) : connection.getOption(option);
   }
 
   /**
@@ -481,34 +466,16 @@ final class Http1Connection implements ClientConnection {
   @SuppressWarnings("unchecked")
   public <T> T setOption(Option<T> option, T value) throws IOException {
     if (option != Options.READ_TIMEOUT) return connection.setOption(option, value);
-    Integer previous = readTimeoutMs;
-    readTimeoutMs = value == null ? 0 : (Integer) value;
-    if (current != null && current.requestDone && !current.responseDone) watchReads();
+    Integer previous = reads.limitMs();
+    reads.limitMs(value == null ? 0 : (Integer) value);
+    if (current != null && current.requestDone && !current.responseDone) reads.start();
     return (T) previous;
   }
 
-  /** Arms the read timeout for the exchange in progress, counting from now. */
-  private void watchReads() {
-    if (readTimer != null) {
-      readTimer.remove();
-      readTimer = null;
-    }
-    if (readTimeoutMs <= 0) return;
-    activity.lastRead = System.nanoTime();
-    activity.watched = true;
-    readTimer = getIoThread().executeAfter(this::readTimeoutCheck, readTimeoutMs, TimeUnit.MILLISECONDS);
-  }
-
-  private void readTimeoutCheck() {
-    readTimer = null;
+  /** The read timeout ran out while an exchange waited on the upstream. */
+  private void silent(long silentMs) {
     Exchange exchange = current;
-    if (exchange == null || readTimeoutMs <= 0) return;
-    long silentMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - activity.lastRead);
-    if (silentMs < readTimeoutMs) {
-      readTimer = getIoThread().executeAfter(this::readTimeoutCheck, readTimeoutMs - silentMs, TimeUnit.MILLISECONDS);
-      return;
-    }
-    failAndClose(exchange, new ReadTimeoutException("upstream silent for " + silentMs + " ms"));
+    if (exchange != null) failAndClose(exchange, new ReadTimeoutException("upstream silent for " + silentMs + " ms"));
   }
 
   @Override
@@ -539,40 +506,6 @@ final class Http1Connection implements ClientConnection {
   @Override
   public void addCloseListener(ChannelListener<ClientConnection> listener) {
     closeListeners.add(listener);
-  }
-
-  /** Notes when bytes last came in, only while a read timeout is watched (a clock read per read costs). */
-  private static final class Activity extends AbstractStreamSourceConduit<StreamSourceConduit> {
-    boolean watched;
-    long lastRead;
-
-    Activity(StreamSourceConduit next) {
-      super(next);
-    }
-
-    @Override
-    public int read(ByteBuffer dst) throws IOException {
-      int n = next.read(dst);
-      if (n > 0 && watched) lastRead = System.nanoTime();
-      return n;
-    }
-
-    @Override
-    public long read(ByteBuffer[] dsts, int offs, int len) throws IOException {
-      long n = next.read(dsts, offs, len);
-      if (n > 0 && watched) lastRead = System.nanoTime();
-      return n;
-    }
-
-    @Override
-    public long transferTo(long position, long count, FileChannel target) throws IOException {
-      return target.transferFrom(new ConduitReadableByteChannel(this), position, count);
-    }
-
-    @Override
-    public long transferTo(long count, ByteBuffer throughBuffer, StreamSinkChannel target) throws IOException {
-      return Conduits.transfer(this, count, throughBuffer, target);
-    }
   }
 
   /** One request and its response on this connection. */
