@@ -6,8 +6,8 @@ package io.dragoman.gateway.proxy;
  *
  * @param maxUriBytes longest request target (path and query) accepted; longer is answered 414
  * @param idleStreamTimeoutMs a connection on which no byte moves in either direction for this long, while a request
- *     is in progress, is closed (Undertow's IDLE_TIMEOUT; it also applies between requests, so it must not be shorter
- *     than the keep-alive idle time: the effective value is the larger of the two)
+ *     is in progress, is closed ({@link IdleSweep}; the rule also holds between requests, so it must not be shorter than
+ *     the keep-alive idle time: the effective value is the larger of the two)
  * @param http2MaxConcurrentStreams streams one HTTP/2 connection may have open at once (advertised in SETTINGS)
  * @param http2MaxResetsPerWindow client RST_STREAM frames allowed per window before the connection is closed with
  *     GOAWAY (the "rapid reset" attack, CVE-2023-44487)

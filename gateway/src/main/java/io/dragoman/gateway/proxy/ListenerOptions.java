@@ -49,9 +49,8 @@ final class ListenerOptions {
         .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, ceiling((int) s.requestHeadTimeoutMs()))
         // A keep-alive connection with no request in progress.
         .set(UndertowOptions.NO_REQUEST_TIMEOUT, (int) s.idleConnectionTimeoutMs())
-        // No byte either way for this long closes the connection; Undertow applies it between requests too, so it
-        // can only be the larger of the two idle limits (see ListenerLimits#idleStreamTimeoutMs).
-        .set(UndertowOptions.IDLE_TIMEOUT, (int) effectiveIdleTimeoutMs(s))
+        // No IDLE_TIMEOUT: the gateway keeps that limit itself (IdleSweep); given the option, Undertow would stack a
+        // conduit on every connection that does nothing but cost a call per read and write.
         .set(UndertowOptions.MAX_ENTITY_SIZE, s.maxRequestBodyBytes())
         .set(UndertowOptions.ALLOW_UNESCAPED_CHARACTERS_IN_URL, false)
         .set(UndertowOptions.DECODE_URL, false) // we normalise the raw path ourselves
@@ -76,6 +75,10 @@ final class ListenerOptions {
     return (int) Math.min(Integer.MAX_VALUE, (long) limit * HARD_CEILING_FACTOR);
   }
 
+  /**
+   * No byte either way for this long closes a connection ({@link IdleSweep}). The rule holds between requests too, so
+   * it can only be the larger of the two idle limits (see {@link ListenerLimits#idleStreamTimeoutMs}).
+   */
   static long effectiveIdleTimeoutMs(ProxySettings s) {
     return Math.min(Integer.MAX_VALUE, Math.max(s.idleConnectionTimeoutMs(), s.limits().idleStreamTimeoutMs()));
   }

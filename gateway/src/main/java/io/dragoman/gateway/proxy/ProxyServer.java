@@ -1,7 +1,6 @@
 package io.dragoman.gateway.proxy;
 
 import io.dragoman.gateway.routing.RouteTable;
-import io.undertow.conduits.IdleTimeoutConduit;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.handlers.GracefulShutdownHandler;
@@ -9,7 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.function.Supplier;
-import org.xnio.StreamConnection;
 
 /**
  * The public listener ({@link PublicListener}: Undertow's HTTP/1.1 and HTTP/2 prior-knowledge connections, with
@@ -23,10 +21,17 @@ public final class ProxyServer implements AutoCloseable {
   private final ConnectionPools pools;
   private final ByteBufferPool buffers;
   private final ByteBufferPool largeBuffers;
+  /**
+   * No byte either way for this long closes a connection. Undertow's HTTP/1.1 listener reads {@code IDLE_TIMEOUT} but
+   * never hands the value to the conduit it creates (2.4.4), so a client silent mid-request on a route without a
+   * timeout was never cut: the gateway keeps the limit itself.
+   */
+  private final IdleSweep idle;
 
   public ProxyServer(
       ProxySettings settings, Supplier<RouteTable> table, UpstreamResolver resolver, ProxyListener listener) {
     this.settings = settings;
+    this.idle = new IdleSweep(ListenerOptions.effectiveIdleTimeoutMs(settings));
     this.buffers = new DefaultByteBufferPool(true, 16 * 1024, -1, 4);
     // Only bodies that fill a small buffer in one read move to these; keep up to 64 for reuse besides each thread's 4.
     this.largeBuffers = new DefaultByteBufferPool(true, 64 * 1024, 64, 4);
@@ -46,26 +51,13 @@ public final class ProxyServer implements AutoCloseable {
   public void start() {
     try {
       long headTimeoutMs = settings.requestHeadTimeoutMs();
-      long idleMs = ListenerOptions.effectiveIdleTimeoutMs(settings);
       listener = PublicListener.open(settings, buffers, shutdown, ListenerOptions.of(settings), connection -> {
+        idle.watch(connection); // lowest, so that every byte either way counts
         FramingConduit.install(connection, headTimeoutMs);
-        idleLimit(connection, idleMs);
       });
     } catch (IOException e) {
       throw new UncheckedIOException("public listener on " + settings.bindAddress() + ":" + settings.port(), e);
     }
-  }
-
-  /**
-   * No byte either way for this long closes the connection. Undertow's HTTP/1.1 listener reads {@code IDLE_TIMEOUT}
-   * but never hands the value to the conduit it creates (2.4.4), so a client silent mid-request on a route without a
-   * timeout was never cut: this conduit, under Undertow's, carries the limit.
-   */
-  private static void idleLimit(StreamConnection connection, long idleMs) {
-    IdleTimeoutConduit idle = new IdleTimeoutConduit(connection);
-    idle.setIdleTimeout(idleMs);
-    connection.getSourceChannel().setConduit(idle);
-    connection.getSinkChannel().setConduit(idle);
   }
 
   /** The bound port (useful when 0 was asked for). */
@@ -89,5 +81,9 @@ public final class ProxyServer implements AutoCloseable {
 
   ProxySettings settings() {
     return settings;
+  }
+
+  IdleSweep idleSweep() {
+    return idle;
   }
 }

@@ -1,5 +1,6 @@
 package io.dragoman.gateway.proxy;
 
+import io.dragoman.gateway.mapping.ForwardSpec;
 import io.dragoman.gateway.mapping.Mapping;
 import io.dragoman.gateway.mapping.ServiceRef;
 import io.dragoman.gateway.routing.ProxyTestTables;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import mockwebserver3.Dispatcher;
@@ -73,6 +75,14 @@ final class HardeningRig implements AutoCloseable {
   ServiceRef service(String host, int port, MockWebServer server) {
     resolver.route(host, port, server.getPort());
     return new ServiceRef(host + ":" + port, false, host, port);
+  }
+
+  /** The defaults with a route timeout of {@code ms} (0: none). */
+  static ForwardSpec timeout(long ms) {
+    ForwardSpec d = ForwardSpec.DEFAULTS;
+    return new ForwardSpec(d.rewrite(), d.regexRewrite(), d.hostRewrite(), d.autoHostRewrite(), d.addRequestHeaders(),
+        d.removeRequestHeaders(), d.addResponseHeaders(), d.removeResponseHeaders(), OptionalLong.of(ms),
+        d.connectTimeoutMs(), d.idleTimeoutMs(), d.grpc(), d.allowUpgrade(), d.maxRequestBodyBytes());
   }
 
   void routes(Mapping... mappings) {

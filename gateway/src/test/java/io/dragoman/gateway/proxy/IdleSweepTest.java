@@ -1,0 +1,111 @@
+package io.dragoman.gateway.proxy;
+
+import static io.dragoman.gateway.proxy.HardeningRig.head;
+import static io.dragoman.gateway.proxy.HardeningRig.latin1;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.dragoman.gateway.mapping.Mapping;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The public connections' idle limit, kept by one sweep per I/O thread ({@link IdleSweep}): what counts as
+ * activity, when a quiet connection goes, and that closed connections leave the sweep. The limit's basic cases are
+ * in HardeningLimitsTest (an idle keep-alive connection, a client silent mid-body) and RelayReviewTest (a slow
+ * upstream within the limit).
+ */
+class IdleSweepTest {
+  private static final long LIMIT_MS = 400;
+
+  private static HardeningRig rig() throws Exception {
+    return rig(LIMIT_MS);
+  }
+
+  private static HardeningRig rig(long limitMs) throws Exception {
+    HardeningRig rig = new HardeningRig(s -> s.withIdleConnectionTimeoutMs(limitMs)
+        .withLimits(s.limits().withIdleStreamTimeoutMs(limitMs)));
+    rig.routes(Mapping.builder("untimed", "/", rig.service("svc.ns", 80)).forward(HardeningRig.timeout(0)).build());
+    return rig;
+  }
+
+  @Test
+  void anUploadThatOutlastsTheLimitIsNotCutWhileItsBytesKeepComing() throws Exception {
+    try (HardeningRig rig = rig();
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), rig.proxy.port())) {
+      socket.setSoTimeout(HardeningRig.READ_TIMEOUT_MS);
+      OutputStream out = socket.getOutputStream();
+      out.write(latin1(head("POST /trickle HTTP/1.1", "Host: a", "Content-Length: 8")));
+      long start = System.nanoTime();
+      for (char c : "abcdefgh".toCharArray()) {
+        Thread.sleep(LIMIT_MS / 3); // the pacing is the input under test: never quiet for the limit
+        out.write(c);
+        out.flush();
+      }
+
+      HardeningRig.Response answer = HardeningRig.readResponses(socket.getInputStream(), 1).get(0);
+      RecordedRequest seen = rig.upstream.takeRequest();
+
+      assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThan(2 * LIMIT_MS);
+      assertThat(answer.status()).isEqualTo(200);
+      assertThat(seen.getBody().utf8()).isEqualTo("abcdefgh");
+    }
+  }
+
+  @Test
+  void aQuietConnectionIsClosedNoEarlierThanTheLimitAndWithinTwoSweepsOfIt() throws Exception {
+    try (HardeningRig rig = rig();
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), rig.proxy.port())) {
+      socket.setSoTimeout(HardeningRig.READ_TIMEOUT_MS);
+      InputStream in = socket.getInputStream();
+      socket.getOutputStream().write(latin1(head("GET /a HTTP/1.1", "Host: a")));
+      HardeningRig.Response first = HardeningRig.readResponses(in, 1).get(0);
+      long lastByte = System.nanoTime();
+
+      int read = in.read();
+      long quietMs = (System.nanoTime() - lastByte) / 1_000_000;
+
+      assertThat(first.status()).isEqualTo(200);
+      assertThat(read).isEqualTo(-1);
+      // the sweep runs every LIMIT_MS / 4: late by at most two periods, plus a scheduling margin
+      assertThat(quietMs).isBetween(LIMIT_MS, LIMIT_MS + 2 * IdleSweep.periodFor(LIMIT_MS) + 400);
+    }
+  }
+
+  @Test
+  void connectionsLeaveTheSweepOnceClosed() throws Exception {
+    try (HardeningRig rig = rig(60_000)) {
+      List<Socket> sockets = new ArrayList<>();
+      try {
+        for (int i = 0; i < 10; i++) {
+          Socket socket = new Socket(InetAddress.getLoopbackAddress(), rig.proxy.port());
+          sockets.add(socket);
+          socket.setSoTimeout(HardeningRig.READ_TIMEOUT_MS);
+          socket.getOutputStream().write(latin1(head("GET /a HTTP/1.1", "Host: a")));
+          assertThat(HardeningRig.readResponses(socket.getInputStream(), 1).get(0).status()).isEqualTo(200);
+        }
+        assertThat(rig.proxy.idleSweep().watched()).isEqualTo(10);
+      } finally {
+        for (Socket socket : sockets) socket.close();
+      }
+
+      // A minute before the idle limit would close them: the client's close is what removes them, at the next sweep.
+      await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+          .until(() -> rig.proxy.idleSweep().watched() == 0);
+    }
+  }
+
+  @Test
+  void theSweepPeriodIsAQuarterOfTheLimitWithinTenMillisecondsAndOneSecond() {
+    assertThat(IdleSweep.periodFor(400)).isEqualTo(100);
+    assertThat(IdleSweep.periodFor(20)).isEqualTo(10);
+    assertThat(IdleSweep.periodFor(3_600_000)).isEqualTo(1_000);
+  }
+}
