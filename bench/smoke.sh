@@ -2,8 +2,8 @@
 # Smoke run of every benchmark, for CI: each one starts, measures briefly and prints its figures. Nothing here
 # asserts on time; a step fails only when its benchmark is broken (bad routing, 4xx/5xx, an exception, no output).
 #
-#   peers        SMOKE=1 bench/peers/cases.sh: stub, nginx, HAProxy and gateway/target/dragoman-gateway.jar,
-#                routing checked, 2 s of wrk each, a table printed (about 35 s)
+#   peers        SMOKE=1 bench/peers/cases.sh: stub, nginx, HAProxy, gateway/target/dragoman-gateway.jar and the
+#                floor (bench/floor), routing checked, 2 s of wrk each, a table printed (about 40 s)
 #   jmh          builds bench/jmh with the gateway from the same reactor (bench/pom.xml) and runs each benchmark
 #                once at 1,000 Mappings, both shapes, 1 s warm-up + 1 s measured
 #   propagation  PropagationBenchmark with 200 Services and 10 annotation changes
@@ -12,8 +12,9 @@
 #   --ci, or CI=true: a missing nginx/haproxy/wrk/curl fails the run; otherwise the peers step is skipped with a
 #   message (the other steps still run).
 # Environment: SMOKE_STEPS ("peers jmh propagation") runs a subset. The peers step listens on the first free set of
-# 28081-28084/28884, 27081-27084/27884, 26081-26084/26884 (never a gateway's 8080/8877 or the 1808x a full
-# benchmark uses), unless UPSTREAM_PORT, NGINX_PORT, HAPROXY_PORT, DRAGOMAN_PORT or DRAGOMAN_ADMIN_PORT is set.
+# 28081-28085/28884, 27081-27085/27884, 26081-26085/26884 (never a gateway's 8080/8877 or the 1808x a full
+# benchmark uses), unless UPSTREAM_PORT, NGINX_PORT, HAPROXY_PORT, DRAGOMAN_PORT, DRAGOMAN_ADMIN_PORT or FLOOR_PORT
+# is set.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -37,21 +38,22 @@ fail() { printf '[smoke] FAILED: %s\n' "$*" >&2; exit 1; }
 
 free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# Exports the five peer ports: the caller's, or the first base whose ports are all free.
+# Exports the six peer ports: the caller's, or the first base whose ports are all free.
 pick_ports() {
-  if [[ -n ${UPSTREAM_PORT:-}${NGINX_PORT:-}${HAPROXY_PORT:-}${DRAGOMAN_PORT:-}${DRAGOMAN_ADMIN_PORT:-} ]]; then
+  if [[ -n ${UPSTREAM_PORT:-}${NGINX_PORT:-}${HAPROXY_PORT:-}${DRAGOMAN_PORT:-}${DRAGOMAN_ADMIN_PORT:-}${FLOOR_PORT:-} ]]; then
     return 0 # the caller chose; run.sh fills in the rest
   fi
   local base
   for base in 28080 27080 26080; do
-    if free $((base + 1)) && free $((base + 2)) && free $((base + 3)) && free $((base + 4)) && free $((base + 804)); then
+    if free $((base + 1)) && free $((base + 2)) && free $((base + 3)) && free $((base + 4)) && free $((base + 5)) \
+      && free $((base + 804)); then
       export UPSTREAM_PORT=$((base + 1)) NGINX_PORT=$((base + 2)) HAPROXY_PORT=$((base + 3))
-      export DRAGOMAN_PORT=$((base + 4)) DRAGOMAN_ADMIN_PORT=$((base + 804))
+      export DRAGOMAN_PORT=$((base + 4)) DRAGOMAN_ADMIN_PORT=$((base + 804)) FLOOR_PORT=$((base + 5))
       return 0
     fi
   done
   fail "peers: no free port set among 2808x, 2708x, 2608x (with admin 28884/27884/26884); set UPSTREAM_PORT," \
-    "NGINX_PORT, HAPROXY_PORT, DRAGOMAN_PORT and DRAGOMAN_ADMIN_PORT"
+    "NGINX_PORT, HAPROXY_PORT, DRAGOMAN_PORT, DRAGOMAN_ADMIN_PORT and FLOOR_PORT"
 }
 
 step_peers() {
@@ -65,8 +67,9 @@ step_peers() {
     return 0
   fi
   pick_ports
-  say "peers: ports ${UPSTREAM_PORT:-} ${NGINX_PORT:-} ${HAPROXY_PORT:-} ${DRAGOMAN_PORT:-} admin ${DRAGOMAN_ADMIN_PORT:-}"
-  SMOKE=1 "$here/peers/cases.sh"
+  say "peers: ports ${UPSTREAM_PORT:-} ${NGINX_PORT:-} ${HAPROXY_PORT:-} ${DRAGOMAN_PORT:-} admin ${DRAGOMAN_ADMIN_PORT:-}" \
+    "floor ${FLOOR_PORT:-}"
+  SMOKE=1 TARGETS="upstream nginx haproxy dragoman floor" "$here/peers/cases.sh"
 }
 
 step_jmh() {

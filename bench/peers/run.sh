@@ -7,6 +7,8 @@
 #   nginx     127.0.0.1:18082  reverse proxy with an upstream keep-alive pool
 #   haproxy   127.0.0.1:18083  reverse proxy with http-reuse always
 #   dragoman  127.0.0.1:18084  gateway/target/dragoman-gateway.jar (admin on 18884), or GATEWAY_URL
+#   floor     127.0.0.1:18089  bench/floor/Floor.java: the least a JVM proxy can do (only when asked for, small bodies,
+#                              one route): what the JVM itself costs on this machine
 #
 # Every proxy maps POST /models/half_plus_two/ -> POST /v1/models/half_plus_two:predict on the stub.
 #
@@ -16,14 +18,14 @@
 #   CONNS (64)      wrk connections                      THREADS (2)   wrk threads (capped at CONNS)
 #   BODY_BYTES (0)  0 = the small JSON body; N = a generated JSON body of exactly N bytes (the stub then reads it)
 #   ROUTES (1)      routes in every table: 1 = only half_plus_two; N adds N-1 prefixes /svc-<i>/
-#   TARGETS ("upstream nginx haproxy dragoman")  which targets run, in round-1 order
+#   TARGETS ("upstream nginx haproxy dragoman")  which targets run, in round-1 order; add "floor" to compare with it
 #   GATEWAY_URL     use a Dragoman already running (full URL of the route) instead of starting the jar
 #   GATEWAY_JAR (gateway/target/dragoman-gateway.jar)
 #   JAVA_OPTS ("-XX:+UseSerialGC")  JVM flags; the default is the collector the Deployment and the image set
 #   CASE            name of the case in the results file (default: derived from CONNS, BODY_BYTES, ROUTES)
 #   SMOKE=1         DURATION=2 ROUNDS=1 WARMUP=2: starts everything, measures once, fails only on routing/errors
 #   KEEP_TMP=1      keep the temp folder (configs, logs, wrk output)
-#   UPSTREAM_PORT NGINX_PORT HAPROXY_PORT DRAGOMAN_PORT DRAGOMAN_ADMIN_PORT   move a listener that is taken
+#   UPSTREAM_PORT NGINX_PORT HAPROXY_PORT DRAGOMAN_PORT DRAGOMAN_ADMIN_PORT FLOOR_PORT   move a listener that is taken
 #
 # Exit status: 0 done; 1 a check failed, a server died, or a run had non-2xx answers or socket errors;
 # 2 a tool is missing and this user cannot install it.
@@ -53,6 +55,7 @@ WRK_TIMEOUT=5s
 
 UPSTREAM_PORT=${UPSTREAM_PORT:-18081} NGINX_PORT=${NGINX_PORT:-18082} HAPROXY_PORT=${HAPROXY_PORT:-18083}
 DRAGOMAN_PORT=${DRAGOMAN_PORT:-18084} DRAGOMAN_ADMIN_PORT=${DRAGOMAN_ADMIN_PORT:-18884}
+FLOOR_PORT=${FLOOR_PORT:-18089}
 FRONT=/models/half_plus_two/
 BACK=/v1/models/half_plus_two:predict
 ANSWER='{"predictions": [2.5, 3.0, 4.5]}'
@@ -135,6 +138,12 @@ ports=$UPSTREAM_PORT
 [[ " $TARGETS " == *" nginx "* ]] && ports+=" $NGINX_PORT"
 [[ " $TARGETS " == *" haproxy "* ]] && ports+=" $HAPROXY_PORT"
 [[ " $TARGETS " == *" dragoman "* && -z $GATEWAY_URL ]] && ports+=" $DRAGOMAN_PORT $DRAGOMAN_ADMIN_PORT"
+if [[ " $TARGETS " == *" floor "* ]]; then
+  # Floor.java keeps a whole request in one 16 KiB buffer and knows one route: other cases would measure nothing real.
+  ((BODY_BYTES <= 8192 && ROUTES == 1)) \
+    || fail "TARGETS: floor serves only small bodies and one route (BODY_BYTES <= 8192, ROUTES=1)"
+  ports+=" $FLOOR_PORT"
+fi
 for port in $ports; do
   listening "$port" && fail "port $port is taken (an earlier run still up? ss -ltnp 'sport = :$port')"
 done
@@ -336,6 +345,16 @@ start_dragoman() {
   say "dragoman ready on :$DRAGOMAN_PORT (pid $pid, $ROUTES Mappings) after $(((t1 - t0) / 1000000)) ms"
 }
 
+start_floor() {
+  local pid
+  # shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
+  java $JAVA_OPTS "$repo/bench/floor/Floor.java" "$FLOOR_PORT" "$UPSTREAM_PORT" "$CORES" > "$tmp/floor.log" 2>&1 &
+  pid=$!
+  started+=("$pid")
+  await_port "$pid" "$FLOOR_PORT" "$tmp/floor.log"
+  say "floor up on :$FLOOR_PORT (pid $pid, $CORES threads)"
+}
+
 names=() urls=()
 start_nginx upstream "$UPSTREAM_PORT"
 for t in $TARGETS; do
@@ -345,7 +364,8 @@ for t in $TARGETS; do
     haproxy) start_haproxy; url=http://127.0.0.1:$HAPROXY_PORT$FRONT ;;
     dragoman)
       if [[ -n $GATEWAY_URL ]]; then url=$GATEWAY_URL; else start_dragoman; url=http://127.0.0.1:$DRAGOMAN_PORT$FRONT; fi ;;
-    *) fail "TARGETS: unknown target \"$t\" (expected: upstream, nginx, haproxy, dragoman)" ;;
+    floor) start_floor; url=http://127.0.0.1:$FLOOR_PORT$FRONT ;;
+    *) fail "TARGETS: unknown target \"$t\" (expected: upstream, nginx, haproxy, dragoman, floor)" ;;
   esac
   names+=("$t") urls+=("$url")
 done
