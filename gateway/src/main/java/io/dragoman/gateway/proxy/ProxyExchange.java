@@ -243,7 +243,7 @@ final class ProxyExchange {
     requestPump = Pump.start(exchange.getRequestChannel(), sink, new Pump.Events() {
       @Override
       public void sourceEnded(StreamSourceChannel source) {
-        IoUtils.safeClose(source);
+        closeEnded(source);
       }
 
       @Override
@@ -296,7 +296,7 @@ final class ProxyExchange {
       @Override
       public void sourceEnded(StreamSourceChannel source) {
         responseRead = true;
-        IoUtils.safeClose(source);
+        closeEnded(source);
         if (h2c) Trailers.relay(upstream, exchange);
       }
 
@@ -518,6 +518,18 @@ final class ProxyExchange {
       return Long.parseLong(value);
     } catch (NumberFormatException e) {
       return -1;
+    }
+  }
+
+  /**
+   * Closes a body channel read to its end. Not {@code IoUtils.safeClose}, which asks the logging backend whether to
+   * trace every call (1% of the gateway's time on small requests).
+   */
+  private static void closeEnded(StreamSourceChannel source) {
+    try {
+      source.close();
+    } catch (IOException e) {
+      // the body was read whole: nothing is lost
     }
   }
 }

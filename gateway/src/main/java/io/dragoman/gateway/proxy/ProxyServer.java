@@ -2,7 +2,6 @@ package io.dragoman.gateway.proxy;
 
 import io.dragoman.gateway.routing.RouteTable;
 import io.undertow.connector.ByteBufferPool;
-import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,9 +31,9 @@ public final class ProxyServer implements AutoCloseable {
       ProxySettings settings, Supplier<RouteTable> table, UpstreamResolver resolver, ProxyListener listener) {
     this.settings = settings;
     this.idle = new IdleSweep(ListenerOptions.effectiveIdleTimeoutMs(settings));
-    this.buffers = new DefaultByteBufferPool(true, 16 * 1024, -1, 4);
+    this.buffers = new BufferPool(true, 16 * 1024, 4, -1);
     // Only bodies that fill a small buffer in one read move to these; keep up to 64 for reuse besides each thread's 4.
-    this.largeBuffers = new DefaultByteBufferPool(true, 64 * 1024, 64, 4);
+    this.largeBuffers = new BufferPool(true, 64 * 1024, 4, 64);
     this.pools =
         new ConnectionPools(
             buffers,

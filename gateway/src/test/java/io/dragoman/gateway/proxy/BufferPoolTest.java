@@ -1,0 +1,136 @@
+package io.dragoman.gateway.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.undertow.connector.PooledByteBuffer;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/** The gateway's buffer pool: reuse, bounds, and that no buffer is ever handed to two holders at once. */
+class BufferPoolTest {
+
+  @Test
+  void aReleasedBufferIsReusedClearedOnTheSameThread() {
+    BufferPool pool = new BufferPool(true, 1024, 4, -1);
+    PooledByteBuffer first = pool.allocate();
+    ByteBuffer b = first.getBuffer();
+    b.put((byte) 1).limit(10);
+    first.close();
+
+    PooledByteBuffer second = pool.allocate();
+
+    assertThat(second.getBuffer()).isSameAs(b);
+    assertThat(b.position()).isZero();
+    assertThat(b.limit()).isEqualTo(1024);
+    assertThat(b.isDirect()).isTrue();
+  }
+
+  @Test
+  void closingTwiceReturnsTheBufferOnce() {
+    BufferPool pool = new BufferPool(false, 64, 4, -1);
+    PooledByteBuffer pooled = pool.allocate();
+    ByteBuffer b = pooled.getBuffer();
+    pooled.close();
+    pooled.close();
+
+    PooledByteBuffer a = pool.allocate();
+    PooledByteBuffer c = pool.allocate();
+
+    assertThat(pooled.isOpen()).isFalse();
+    assertThatThrownBy(pooled::getBuffer).isInstanceOf(IllegalStateException.class);
+    assertThat(a.getBuffer()).isSameAs(b);
+    assertThat(c.getBuffer()).isNotSameAs(b);
+  }
+
+  @Test
+  void beyondEachThreadsOwnBuffersTheSharedQueueKeepsAtMostItsBound() {
+    BufferPool pool = new BufferPool(false, 64, 2, 3);
+    List<PooledByteBuffer> held = new ArrayList<>();
+    for (int i = 0; i < 10; i++) held.add(pool.allocate());
+
+    held.forEach(PooledByteBuffer::close);
+
+    assertThat(pool.shared()).isEqualTo(3); // 2 kept by this thread, 3 shared, 5 left to the garbage collector
+  }
+
+  @Test
+  void buffersFreedOnOneThreadServeAnother() throws Exception {
+    BufferPool pool = new BufferPool(false, 64, 0, -1);
+    PooledByteBuffer pooled = pool.allocate();
+    ByteBuffer b = pooled.getBuffer();
+    pooled.close();
+    ExecutorService other = Executors.newSingleThreadExecutor();
+    try {
+      assertThat(other.submit(() -> pool.allocate().getBuffer()).get()).isSameAs(b);
+    } finally {
+      other.shutdownNow();
+    }
+  }
+
+  @Test
+  void concurrentHoldersNeverShareABuffer() throws Exception {
+    BufferPool pool = new BufferPool(false, 64, 2, 8);
+    int threads = 4;
+    Set<ByteBuffer> inUse = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
+    CountDownLatch go = new CountDownLatch(1);
+    ExecutorService executor = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<Integer>> clashes = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        clashes.add(executor.submit(() -> {
+          go.await();
+          int clash = 0;
+          for (int i = 0; i < 20_000; i++) {
+            PooledByteBuffer one = pool.allocate();
+            PooledByteBuffer two = pool.allocate();
+            if (!inUse.add(one.getBuffer())) clash++;
+            if (!inUse.add(two.getBuffer())) clash++;
+            inUse.remove(one.getBuffer());
+            inUse.remove(two.getBuffer());
+            one.close();
+            one.close(); // a double close must not free it twice
+            two.close();
+          }
+          return clash;
+        }));
+      }
+      go.countDown();
+      for (Future<Integer> f : clashes) assertThat(f.get()).isZero();
+    } finally {
+      executor.shutdownNow();
+    }
+  }
+
+  @Test
+  void aClosedPoolRefusesToAllocateAndKeepsNothing() {
+    BufferPool pool = new BufferPool(true, 64, 0, -1);
+    PooledByteBuffer pooled = pool.allocate();
+    pool.close();
+    pooled.close();
+
+    assertThat(pool.shared()).isZero();
+    assertThatThrownBy(pool::allocate).isInstanceOf(IllegalStateException.class).hasMessage("buffer pool closed");
+  }
+
+  @Test
+  void theArrayBackedPoolHasTheSameSizeOnTheHeap() {
+    BufferPool pool = new BufferPool(true, 256, 4, -1);
+
+    BufferPool heap = (BufferPool) pool.getArrayBackedPool();
+
+    assertThat(heap.isDirect()).isFalse();
+    assertThat(heap.getBufferSize()).isEqualTo(256);
+    assertThat(heap.allocate().getBuffer().hasArray()).isTrue();
+    assertThat(pool.getArrayBackedPool()).isSameAs(heap);
+  }
+}
