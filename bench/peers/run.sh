@@ -139,10 +139,13 @@ ports=$UPSTREAM_PORT
 [[ " $TARGETS " == *" haproxy "* ]] && ports+=" $HAPROXY_PORT"
 [[ " $TARGETS " == *" dragoman "* && -z $GATEWAY_URL ]] && ports+=" $DRAGOMAN_PORT $DRAGOMAN_ADMIN_PORT"
 if [[ " $TARGETS " == *" floor "* ]]; then
-  # Floor.java keeps a whole request in one 16 KiB buffer and knows one route: other cases would measure nothing real.
-  ((BODY_BYTES <= 8192 && ROUTES == 1)) \
-    || fail "TARGETS: floor serves only small bodies and one route (BODY_BYTES <= 8192, ROUTES=1)"
-  ports+=" $FLOOR_PORT"
+  if ((BODY_BYTES <= 8192 && ROUTES == 1)); then
+    ports+=" $FLOOR_PORT"
+  else
+    # Floor.java keeps a whole request in one 16 KiB buffer and knows one route: here it would measure nothing real.
+    say "floor left out of this case: it serves only small bodies and one route (BODY_BYTES <= 8192, ROUTES=1)"
+    TARGETS=$(echo " $TARGETS " | sed 's/ floor / /; s/^ *//; s/ *$//')
+  fi
 fi
 for port in $ports; do
   listening "$port" && fail "port $port is taken (an earlier run still up? ss -ltnp 'sport = :$port')"
