@@ -69,7 +69,8 @@ final class BufferPool implements ByteBufferPool {
     ArrayDeque<ByteBuffer> mine = local.get();
     if (mine.size() < perThread) {
       mine.push(b);
-    } else if (maxShared < 0 || sharedCount.incrementAndGet() <= maxShared) {
+    } else if (sharedCount.incrementAndGet() <= maxShared || maxShared < 0) {
+      // counted unbounded too: allocate() takes one off for every buffer it polls from the queue
       shared.offer(b);
     } else {
       sharedCount.decrementAndGet(); // full: the garbage collector has it

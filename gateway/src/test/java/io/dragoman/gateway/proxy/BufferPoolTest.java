@@ -64,6 +64,17 @@ class BufferPoolTest {
   }
 
   @Test
+  void anUnboundedPoolCountsTheBuffersItShares() {
+    BufferPool pool = new BufferPool(false, 64, 0, -1);
+    PooledByteBuffer first = pool.allocate();
+    first.close(); // no thread keeps any: it goes to the shared queue
+
+    assertThat(pool.shared()).isEqualTo(1);
+    pool.allocate(); // and comes back out of it
+    assertThat(pool.shared()).isZero();
+  }
+
+  @Test
   void buffersFreedOnOneThreadServeAnother() throws Exception {
     BufferPool pool = new BufferPool(false, 64, 0, -1);
     PooledByteBuffer pooled = pool.allocate();

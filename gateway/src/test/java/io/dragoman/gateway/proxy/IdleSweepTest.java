@@ -79,6 +79,26 @@ class IdleSweepTest {
     }
   }
 
+  /** HTTP/2 with prior knowledge: Undertow keeps no idle limit of its own there, the sweep is the only one. */
+  @Test
+  void aQuietHttp2ConnectionIsClosedAfterTheLimit() throws Exception {
+    try (HardeningRig rig = rig();
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), rig.proxy.port())) {
+      socket.setSoTimeout(HardeningRig.READ_TIMEOUT_MS);
+      socket.getOutputStream().write(latin1("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"));
+      socket.getOutputStream().write(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0}); // an empty SETTINGS frame
+      long lastByte = System.nanoTime();
+      InputStream in = socket.getInputStream();
+      byte[] sink = new byte[256];
+      int total = 0;
+      for (int n; (n = in.read(sink)) >= 0; ) total += n; // the server's SETTINGS and ACK, then the end
+      long quietMs = (System.nanoTime() - lastByte) / 1_000_000;
+
+      assertThat(total).isPositive();
+      assertThat(quietMs).isBetween(LIMIT_MS, LIMIT_MS + 2 * IdleSweep.periodFor(LIMIT_MS) + 400);
+    }
+  }
+
   @Test
   void connectionsLeaveTheSweepOnceClosed() throws Exception {
     try (HardeningRig rig = rig(60_000)) {
