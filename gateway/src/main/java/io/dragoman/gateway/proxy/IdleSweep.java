@@ -45,8 +45,10 @@ final class IdleSweep {
     this.periodMs = periodFor(limitMs);
   }
 
-  /** A quarter of the limit, at least 10 ms and at most a second: late by at most half the limit (20 ms under a 40 ms
-   * limit), or 2 s. */
+  /**
+   * A quarter of the limit, at least 10 ms and at most a second: late by at most half the limit (20 ms under a 40 ms
+   * limit), or 2 s.
+   */
   static long periodFor(long limitMs) {
     return Math.max(10, Math.min(1_000, limitMs / 4));
   }
