@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.xnio.ChannelListener;
+import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
 import org.xnio.StreamConnection;
 import org.xnio.XnioIoThread;
@@ -53,8 +55,15 @@ final class IdleSweep {
     return Math.max(10, Math.min(1_000, limitMs / 4));
   }
 
-  /** Installs the watch on a just-accepted connection: call before any other conduit is stacked on it. */
-  void watch(StreamConnection connection) {
+  /**
+   * Installs the watch on a just-accepted connection: call before any other conduit is stacked on it.
+   *
+   * @return what to run once Undertow has taken the connection: it sets the connection's close listener, and the
+   *     watch's own goes in front of it, so that a closed connection leaves its lane at once. The sweep would drop it
+   *     too, but only at its next pass: under connection churn a lane would hold up to a period's worth of closed
+   *     connections, long enough for the collector to promote them.
+   */
+  Runnable watch(StreamConnection connection) {
     Watch watch = new Watch(connection);
     connection.getSourceChannel().setConduit(new Source(connection.getSourceChannel().getConduit(), watch));
     connection.getSinkChannel().setConduit(new Sink(connection.getSinkChannel().getConduit(), watch));
@@ -65,6 +74,13 @@ final class IdleSweep {
     } else {
       thread.execute(() -> lane.add(watch));
     }
+    return () -> {
+      ChannelListener<? super StreamConnection> next = connection.getCloseListener();
+      connection.setCloseListener(closed -> {
+        lane.closed(watch);
+        if (next != null) ChannelListeners.invokeChannelListener(closed, next);
+      });
+    };
   }
 
   /** Connections being watched, over all I/O threads (read off-thread: for tests and diagnostics only). */
@@ -78,6 +94,7 @@ final class IdleSweep {
     final StreamConnection connection;
     volatile boolean moved;
     long quietSince;
+    int slot = -1; // its index in the lane's list, -1 once out of it
 
     Watch(StreamConnection connection) {
       this.connection = connection;
@@ -101,9 +118,15 @@ final class IdleSweep {
 
     void add(Watch watch) {
       watch.quietSince = System.nanoTime();
+      watch.slot = watches.size();
       watches.add(watch);
       size = watches.size();
       if (!armed) arm();
+    }
+
+    /** From the connection's close listener; a close on another thread is left to the next sweep. */
+    void closed(Watch watch) {
+      if (watch.slot >= 0 && XnioIoThread.currentThread() == thread) remove(watch);
     }
 
     @Override
@@ -112,21 +135,28 @@ final class IdleSweep {
       long now = System.nanoTime();
       for (int i = watches.size() - 1; i >= 0; i--) {
         Watch w = watches.get(i);
-        if (w.connection.isOpen()) {
-          if (w.moved) {
-            w.moved = false;
-            w.quietSince = now;
-            continue;
-          }
-          if (now - w.quietSince < limitNanos) continue;
+        if (!w.connection.isOpen()) {
+          remove(w);
+        } else if (w.moved) {
+          w.moved = false;
+          w.quietSince = now;
+        } else if (now - w.quietSince >= limitNanos) {
+          remove(w); // first: the close calls closed(w) back
           IoUtils.safeClose(w.connection);
         }
-        // Order does not matter: move the last one into the hole.
-        Watch last = watches.remove(watches.size() - 1);
-        if (i < watches.size()) watches.set(i, last);
       }
-      size = watches.size();
       if (!watches.isEmpty()) arm();
+    }
+
+    /** Order does not matter: the last one moves into the hole. */
+    private void remove(Watch watch) {
+      Watch last = watches.remove(watches.size() - 1);
+      if (last != watch) {
+        watches.set(watch.slot, last);
+        last.slot = watch.slot;
+      }
+      watch.slot = -1;
+      size = watches.size();
     }
 
     private void arm() {

@@ -51,8 +51,9 @@ public final class ProxyServer implements AutoCloseable {
     try {
       long headTimeoutMs = settings.requestHeadTimeoutMs();
       listener = PublicListener.open(settings, buffers, shutdown, ListenerOptions.of(settings), connection -> {
-        idle.watch(connection); // lowest, so that every byte either way counts
+        Runnable opened = idle.watch(connection); // lowest, so that every byte either way counts
         FramingConduit.install(connection, headTimeoutMs);
+        return opened;
       });
     } catch (IOException e) {
       throw new UncheckedIOException("public listener on " + settings.bindAddress() + ":" + settings.port(), e);

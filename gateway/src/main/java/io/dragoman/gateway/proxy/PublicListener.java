@@ -8,7 +8,7 @@ import io.undertow.server.protocol.http.HttpOpenListener;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.function.Consumer;
+import java.util.function.Function;
 import org.xnio.ChannelListener;
 import org.xnio.IoUtils;
 import org.xnio.OptionMap;
@@ -46,14 +46,15 @@ final class PublicListener implements AutoCloseable {
    *
    * @param undertowOptions the connection options (see {@link ListenerOptions}); must enable HTTP/2 for prior
    *     knowledge to be accepted
-   * @param onAccept runs on the connection's I/O thread before Undertow sees it
+   * @param onAccept runs on the connection's I/O thread before Undertow sees it; what it returns runs right after
+   *     Undertow has taken the connection
    */
   static PublicListener open(
       ProxySettings settings,
       ByteBufferPool buffers,
       HttpHandler root,
       OptionMap undertowOptions,
-      Consumer<StreamConnection> onAccept)
+      Function<StreamConnection, Runnable> onAccept)
       throws IOException {
     int ioThreads = settings.ioThreads() > 0 ? settings.ioThreads() : Runtime.getRuntime().availableProcessors();
     XnioWorker worker = Xnio.getInstance(Undertow.class.getClassLoader()).createWorker(OptionMap.builder()
@@ -72,8 +73,9 @@ final class PublicListener implements AutoCloseable {
       try {
         StreamConnection connection = channel.accept();
         if (connection == null) return;
-        onAccept.accept(connection);
+        Runnable opened = onAccept.apply(connection);
         http.handleEvent(connection);
+        opened.run();
       } catch (IOException e) {
         UndertowLogger.REQUEST_IO_LOGGER.ioException(e);
       }

@@ -123,6 +123,26 @@ class IdleSweepTest {
   }
 
   @Test
+  void aConnectionTheGatewayClosesLeavesItsLaneAtOnceNotAtTheNextSweep() throws Exception {
+    try (HardeningRig rig = rig(3_600_000)) { // a sweep every second
+      for (int i = 0; i < 5; i++) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), rig.proxy.port())) {
+          socket.setSoTimeout(HardeningRig.READ_TIMEOUT_MS);
+          socket.getOutputStream().write(latin1(head("GET /a HTTP/1.1", "Host: a", "Connection: close")));
+
+          HardeningRig.Exchange x = HardeningRig.readResponses(socket.getInputStream());
+
+          assertThat(x.only().status()).isEqualTo(200);
+          assertThat(x.closed()).isTrue();
+        }
+        // Its close listener takes it out: waiting for the sweep would take up to a second, five times over.
+        await().atMost(Duration.ofMillis(100)).pollInterval(Duration.ofMillis(5))
+            .until(() -> rig.proxy.idleSweep().watched() == 0);
+      }
+    }
+  }
+
+  @Test
   void theSweepPeriodIsAQuarterOfTheLimitWithinTenMillisecondsAndOneSecond() {
     assertThat(IdleSweep.periodFor(400)).isEqualTo(100);
     assertThat(IdleSweep.periodFor(20)).isEqualTo(10);
