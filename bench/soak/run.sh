@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Soak: the gateway under mixed load with configuration churn, for SOAK_SECONDS (default 600). Samples, every
 # SAMPLE_SECONDS (30), the gateway's heap after a full GC, threads, open file descriptors and established upstream
-# connections, and prints them as a table: a leak shows as a number that keeps climbing.
+# connections, and prints them as a table: a leak shows as a number that keeps climbing. Besides 32 keep-alive
+# connections, a second load opens a new connection for every request.
 #
 # Everything runs on 127.0.0.1: an nginx stub upstream, the gateway jar, wrk. Needs nginx, wrk, curl, jcmd.
 #   bench/soak/run.sh                      # 10 minutes
@@ -89,6 +90,10 @@ pids+=("$!")
 wrk -t2 -c32 -d"${SOAK_SECONDS}s" -s "$work/mixed.lua" "http://127.0.0.1:$GW_PORT" > "$work/wrk.txt" 2>&1 &
 load=$!
 pids+=("$load")
+# Connection churn beside it: every request on a new connection (each one passes through the idle sweep and takes
+# and gives back its buffers), so a connection or buffer the gateway fails to let go of shows in the table.
+wrk -t1 -c4 -d"${SOAK_SECONDS}s" -H "Connection: close" "http://127.0.0.1:$GW_PORT/status/x" > "$work/churn.txt" 2>&1 &
+pids+=("$!")
 
 sample() {
   jcmd "$gw" GC.run >/dev/null 2>&1 || true
@@ -114,3 +119,5 @@ sample $((SECONDS - start))
 echo
 grep -E "Requests/sec|requests in|Socket errors|Non-2xx" "$work/wrk.txt" || true
 echo "(Non-2xx includes the 404s for /nowhere: a quarter of the requests, by design.)"
+echo "Connection churn (one request per connection):"
+grep -E "Requests/sec|requests in|Socket errors|Non-2xx" "$work/churn.txt" || true
