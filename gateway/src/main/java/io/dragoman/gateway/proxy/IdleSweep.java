@@ -100,8 +100,15 @@ final class IdleSweep {
       this.connection = connection;
     }
 
-    void moved(long n) {
+    /** Notes bytes moved (a read or write's result) and hands the result on. */
+    long counted(long n) {
       if (n > 0 && !moved) moved = true;
+      return n;
+    }
+
+    int counted(int n) {
+      counted((long) n);
+      return n;
     }
   }
 
@@ -179,30 +186,22 @@ final class IdleSweep {
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
-      int n = next.read(dst);
-      watch.moved(n);
-      return n;
+      return watch.counted(next.read(dst));
     }
 
     @Override
     public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-      long n = next.read(dsts, offset, length);
-      watch.moved(n);
-      return n;
+      return watch.counted(next.read(dsts, offset, length));
     }
 
     @Override
     public long transferTo(long position, long count, FileChannel target) throws IOException {
-      long n = next.transferTo(position, count, target);
-      watch.moved(n);
-      return n;
+      return watch.counted(next.transferTo(position, count, target));
     }
 
     @Override
     public long transferTo(long count, ByteBuffer throughBuffer, StreamSinkChannel target) throws IOException {
-      long n = next.transferTo(count, throughBuffer, target);
-      watch.moved(n);
-      return n;
+      return watch.counted(next.transferTo(count, throughBuffer, target));
     }
   }
 
@@ -216,44 +215,32 @@ final class IdleSweep {
 
     @Override
     public int write(ByteBuffer src) throws IOException {
-      int n = next.write(src);
-      watch.moved(n);
-      return n;
+      return watch.counted(next.write(src));
     }
 
     @Override
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-      long n = next.write(srcs, offset, length);
-      watch.moved(n);
-      return n;
+      return watch.counted(next.write(srcs, offset, length));
     }
 
     @Override
     public int writeFinal(ByteBuffer src) throws IOException {
-      int n = next.writeFinal(src);
-      watch.moved(n);
-      return n;
+      return watch.counted(next.writeFinal(src));
     }
 
     @Override
     public long writeFinal(ByteBuffer[] srcs, int offset, int length) throws IOException {
-      long n = next.writeFinal(srcs, offset, length);
-      watch.moved(n);
-      return n;
+      return watch.counted(next.writeFinal(srcs, offset, length));
     }
 
     @Override
     public long transferFrom(FileChannel src, long position, long count) throws IOException {
-      long n = next.transferFrom(src, position, count);
-      watch.moved(n);
-      return n;
+      return watch.counted(next.transferFrom(src, position, count));
     }
 
     @Override
     public long transferFrom(StreamSourceChannel source, long count, ByteBuffer throughBuffer) throws IOException {
-      long n = next.transferFrom(source, count, throughBuffer);
-      watch.moved(n);
-      return n;
+      return watch.counted(next.transferFrom(source, count, throughBuffer));
     }
   }
 }
