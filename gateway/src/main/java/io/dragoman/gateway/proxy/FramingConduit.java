@@ -2,20 +2,14 @@ package io.dragoman.gateway.proxy;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.xnio.IoUtils;
 import org.xnio.StreamConnection;
 import org.xnio.XnioExecutor;
-import org.xnio.channels.StreamSinkChannel;
 import org.xnio.conduits.AbstractStreamSinkConduit;
-import org.xnio.conduits.AbstractStreamSourceConduit;
-import org.xnio.conduits.ConduitReadableByteChannel;
-import org.xnio.conduits.Conduits;
 import org.xnio.conduits.StreamSinkConduit;
-import org.xnio.conduits.StreamSourceConduit;
 
 /**
  * Sits under Undertow's parser on every public HTTP/1.1 connection and checks the bytes it reads with
@@ -28,7 +22,7 @@ import org.xnio.conduits.StreamSourceConduit;
  * timer costs what Undertow's own parse timeout did: it is only armed when a head spans reads, and re-armed lazily.
  * The clock of a head starts when Undertow asks for it (see {@link Http1Framing#headClockPending}).
  */
-final class FramingConduit extends AbstractStreamSourceConduit<StreamSourceConduit> implements Runnable {
+final class FramingConduit extends ReadingSourceConduit implements Runnable {
   private final StreamConnection connection;
   private final StreamSinkConduit socket;
   private final long headTimeoutMs;
@@ -95,15 +89,7 @@ final class FramingConduit extends AbstractStreamSourceConduit<StreamSourceCondu
     return 0;
   }
 
-  @Override
-  public long transferTo(long position, long count, FileChannel target) throws IOException {
-    return target.transferFrom(new ConduitReadableByteChannel(this), position, count);
-  }
 
-  @Override
-  public long transferTo(long count, ByteBuffer throughBuffer, StreamSinkChannel target) throws IOException {
-    return Conduits.transfer(this, count, throughBuffer, target);
-  }
 
   /** The head timer: fires on the connection's I/O thread, the one that reads, so no locking is needed. */
   @Override

@@ -13,10 +13,8 @@ import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
 import org.xnio.StreamConnection;
 import org.xnio.XnioIoThread;
-import org.xnio.channels.StreamSinkChannel;
 import org.xnio.channels.StreamSourceChannel;
 import org.xnio.conduits.AbstractStreamSinkConduit;
-import org.xnio.conduits.AbstractStreamSourceConduit;
 import org.xnio.conduits.StreamSinkConduit;
 import org.xnio.conduits.StreamSourceConduit;
 
@@ -176,7 +174,7 @@ final class IdleSweep {
     }
   }
 
-  private static final class Source extends AbstractStreamSourceConduit<StreamSourceConduit> {
+  private static final class Source extends ReadingSourceConduit {
     private final Watch watch;
 
     Source(StreamSourceConduit next, Watch watch) {
@@ -194,15 +192,7 @@ final class IdleSweep {
       return watch.counted(next.read(dsts, offset, length));
     }
 
-    @Override
-    public long transferTo(long position, long count, FileChannel target) throws IOException {
-      return watch.counted(next.transferTo(position, count, target));
-    }
 
-    @Override
-    public long transferTo(long count, ByteBuffer throughBuffer, StreamSinkChannel target) throws IOException {
-      return watch.counted(next.transferTo(count, throughBuffer, target));
-    }
   }
 
   private static final class Sink extends AbstractStreamSinkConduit<StreamSinkConduit> {

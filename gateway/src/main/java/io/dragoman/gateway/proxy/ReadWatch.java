@@ -2,15 +2,10 @@ package io.dragoman.gateway.proxy;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 import org.xnio.XnioExecutor;
 import org.xnio.XnioIoThread;
-import org.xnio.channels.StreamSinkChannel;
-import org.xnio.conduits.AbstractStreamSourceConduit;
-import org.xnio.conduits.ConduitReadableByteChannel;
-import org.xnio.conduits.Conduits;
 import org.xnio.conduits.StreamSourceConduit;
 
 /**
@@ -18,7 +13,7 @@ import org.xnio.conduits.StreamSourceConduit;
  * came in (a clock read per read, only while watched), and tells {@code silent} once none came for the limit. One
  * timer per watch, re-armed lazily for the time left rather than on every read. Used on the connection's I/O thread.
  */
-final class ReadWatch extends AbstractStreamSourceConduit<StreamSourceConduit> {
+final class ReadWatch extends ReadingSourceConduit {
   private final XnioIoThread thread;
   private final LongConsumer silent;
   private int limitMs;
@@ -86,13 +81,5 @@ final class ReadWatch extends AbstractStreamSourceConduit<StreamSourceConduit> {
     return n;
   }
 
-  @Override
-  public long transferTo(long position, long count, FileChannel target) throws IOException {
-    return target.transferFrom(new ConduitReadableByteChannel(this), position, count);
-  }
 
-  @Override
-  public long transferTo(long count, ByteBuffer throughBuffer, StreamSinkChannel target) throws IOException {
-    return Conduits.transfer(this, count, throughBuffer, target);
-  }
 }
