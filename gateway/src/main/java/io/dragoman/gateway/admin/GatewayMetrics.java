@@ -3,6 +3,7 @@ package io.dragoman.gateway.admin;
 import io.dragoman.gateway.routing.RouteTable;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
+import java.util.function.IntSupplier;
 import java.util.regex.Pattern;
 
 /**
@@ -121,6 +123,15 @@ public final class GatewayMetrics {
 
   private Gauge gauge(String name, String help) {
     return Gauge.builder().name(name).help(help).withoutExemplars().register(registry);
+  }
+
+  /** Reports, at every scrape, how many client connections the public listener has open. Call once. */
+  public void clientConnections(IntSupplier open) {
+    GaugeWithCallback.builder()
+        .name("dragoman_client_connections")
+        .help("Client connections open on the public listener (HTTP/1.1 and HTTP/2)")
+        .callback(callback -> callback.call(open.getAsInt()))
+        .register(registry);
   }
 
   /** One answered request; {@code mapping} is "" when no route matched. */

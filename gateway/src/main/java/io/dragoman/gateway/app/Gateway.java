@@ -89,6 +89,7 @@ public final class Gateway implements AutoCloseable {
       proxySettings = proxySettings.withUpstreamCaBundle(config.upstreamCaBundle().get());
     }
     this.proxy = new ProxyServer(proxySettings, store::table, resolver, metricsListener(metrics));
+    metrics.clientConnections(proxy::openConnections);
     this.admin =
         new AdminServer(config.adminAddress(), config.adminPort(), store::table, this::diagInfo, health, metrics);
   }

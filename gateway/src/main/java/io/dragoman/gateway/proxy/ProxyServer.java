@@ -60,6 +60,11 @@ public final class ProxyServer implements AutoCloseable {
     }
   }
 
+  /** Client connections open on the public listener (a close on a thread other than the connection's own shows late). */
+  public int openConnections() {
+    return idle.watched();
+  }
+
   /** The bound port (useful when 0 was asked for). */
   public int port() {
     return listener.port();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dragoman.gateway.routing.AdminFixtures;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class GatewayMetricsTest {
@@ -104,6 +105,17 @@ class GatewayMetricsTest {
             "dragoman_config_reloads_total{result=\"failure\"} 2.0",
             // 2024-05-01T12:00:00.250Z
             "dragoman_config_last_reload_timestamp_seconds 1.71456480025E9");
+  }
+
+  @Test
+  void clientConnectionsAreReadAtEveryScrape() {
+    AtomicInteger open = new AtomicInteger(3);
+    metrics.clientConnections(open::get);
+    List<String> first = lines();
+    open.set(1);
+
+    assertThat(first).contains("# TYPE dragoman_client_connections gauge", "dragoman_client_connections 3.0");
+    assertThat(lines()).contains("dragoman_client_connections 1.0");
   }
 
   @Test

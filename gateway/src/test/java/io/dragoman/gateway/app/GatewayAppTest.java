@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -117,6 +118,28 @@ class GatewayAppTest {
         .contains("dragoman_requests_total{code=\"404\",mapping=\"\",method=\"GET\",namespace=\"\"} 1.0")
         .contains("dragoman_routes 2.0")
         .contains("dragoman_config_errors 0.0"));
+  }
+
+  @Test
+  void openClientConnectionsAreAGauge() throws Exception {
+    write("svc.yaml", mapping("svc", "/svc/", blue.getPort()));
+    start();
+    List<java.net.Socket> sockets = new ArrayList<>();
+    try {
+      for (int i = 0; i < 3; i++) {
+        java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.port());
+        sockets.add(socket);
+        socket.getOutputStream().write("GET /svc/ HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(new String(socket.getInputStream().readNBytes(12), StandardCharsets.ISO_8859_1))
+            .isEqualTo("HTTP/1.1 200");
+      }
+
+      assertThat(get(gateway.adminPort(), "/metrics").body()).contains("dragoman_client_connections 3.0");
+    } finally {
+      for (java.net.Socket socket : sockets) socket.close();
+    }
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(get(gateway.adminPort(), "/metrics").body())
+        .contains("dragoman_client_connections 0.0"));
   }
 
   @Test
