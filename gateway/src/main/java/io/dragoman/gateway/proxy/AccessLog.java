@@ -2,7 +2,6 @@ package io.dragoman.gateway.proxy;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.dragoman.gateway.routing.Route;
-import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import java.time.Instant;
 import org.slf4j.Logger;
@@ -24,32 +23,32 @@ public final class AccessLog {
     this.format = format;
   }
 
-  void log(HttpServerExchange exchange, long startNanos, long endNanos) {
+  void log(DownstreamExchange exchange, long startNanos, long endNanos) {
     if (format == Format.OFF || !LOG.isInfoEnabled()) return;
-    Failure failure = exchange.getAttachment(ProxyAttachments.FAILURE);
-    Route route = exchange.getAttachment(ProxyAttachments.ROUTE);
+    Failure failure = exchange.attachment(ProxyAttachments.FAILURE);
+    Route route = exchange.attachment(ProxyAttachments.ROUTE);
     long micros = (endNanos - startNanos) / 1000;
     Instant start = Instant.now().minusNanos(endNanos - startNanos);
-    String method = exchange.getRequestMethod().toString();
-    String path = exchange.getRequestURI();
-    String query = exchange.getQueryString();
+    String method = exchange.method().toString();
+    String path = exchange.requestUri();
+    String query = exchange.queryString();
     String target = query == null || query.isEmpty() ? path : path + "?" + query;
     String flag = failure == null ? "-" : failure.reason();
-    String received = exchange.getRequestHeaders().getFirst(Headers.CONTENT_LENGTH);
-    long sent = exchange.getResponseBytesSent();
-    String ua = exchange.getRequestHeaders().getFirst(Headers.USER_AGENT);
-    String id = exchange.getAttachment(ProxyAttachments.REQUEST_ID);
-    String authority = exchange.getRequestHeaders().getFirst(Headers.HOST);
+    String received = exchange.requestHeaders().getFirst(Headers.CONTENT_LENGTH);
+    long sent = exchange.responseBytesSent();
+    String ua = exchange.requestHeaders().getFirst(Headers.USER_AGENT);
+    String id = exchange.attachment(ProxyAttachments.REQUEST_ID);
+    String authority = exchange.requestHeaders().getFirst(Headers.HOST);
     String upstream = route == null ? null : ConnectionPools.key(route.mapping().service());
     String mapping = route == null ? null : route.mapping().namespace() + "/" + route.mapping().name();
-    String peer = exchange.getSourceAddress() == null ? null : exchange.getSourceAddress().getAddress().getHostAddress();
+    String peer = exchange.sourceAddress() == null ? null : exchange.sourceAddress().getAddress().getHostAddress();
     if (format == Format.JSON) {
       StringBuilder sb = new StringBuilder(320).append('{');
       field(sb, "start_time", start.toString()).append(',');
       field(sb, "method", method).append(',');
       field(sb, "path", target).append(',');
-      field(sb, "protocol", exchange.getProtocol().toString()).append(',');
-      sb.append("\"response_code\":").append(exchange.getStatusCode()).append(',');
+      field(sb, "protocol", exchange.protocol().toString()).append(',');
+      sb.append("\"response_code\":").append(exchange.statusCode()).append(',');
       field(sb, "response_flags", flag).append(',');
       sb.append("\"bytes_received\":").append(received == null ? "0" : digitsOrZero(received)).append(',');
       sb.append("\"bytes_sent\":").append(sent).append(',');
@@ -65,7 +64,7 @@ public final class AccessLog {
     }
     LOG.info(
         "[{}] \"{} {} {}\" {} {} {} {} {} \"{}\" \"{}\" \"{}\" \"{}\" \"{}\" {}",
-        start, method, target, exchange.getProtocol(), exchange.getStatusCode(), flag,
+        start, method, target, exchange.protocol(), exchange.statusCode(), flag,
         received == null ? "0" : received, sent, micros / 1000, orDash(peer), orDash(ua), orDash(id),
         orDash(authority), orDash(upstream), orDash(mapping));
   }

@@ -5,7 +5,8 @@ import io.undertow.server.protocol.http.HttpServerConnection;
 import org.xnio.conduits.StreamSourceConduit;
 
 /**
- * Keeps a keep-alive client's read interest registered while its request is relayed.
+ * Keeps a keep-alive client's read interest registered while its request is relayed: Undertow's side of {@link
+ * DownstreamExchange#keepReadsRegistered()}, used by {@link UndertowExchange} only.
  *
  * <p>Undertow suspends reads on the client's connection once the request body has been read and resumes them when
  * the exchange ends. Each change reaches epoll as an {@code epoll_ctl} call, and on a virtual machine a system call

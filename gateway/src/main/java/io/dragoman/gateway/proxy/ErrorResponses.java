@@ -1,7 +1,6 @@
 package io.dragoman.gateway.proxy;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
-import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import java.nio.ByteBuffer;
@@ -16,30 +15,30 @@ final class ErrorResponses {
 
   private ErrorResponses() {}
 
-  static void send(HttpServerExchange exchange, Failure failure, String message) {
+  static void send(DownstreamExchange exchange, Failure failure, String message) {
     send(exchange, failure, message, null, null);
   }
 
   /** With one more header, set after the reset (e.g. Retry-After on 429). */
   static void send(
-      HttpServerExchange exchange, Failure failure, String message, HttpString header, String value) {
-    exchange.putAttachment(ProxyAttachments.FAILURE, failure);
+      DownstreamExchange exchange, Failure failure, String message, HttpString header, String value) {
+    exchange.attach(ProxyAttachments.FAILURE, failure);
     if (exchange.isResponseStarted()) {
       // Too late for a status: the client sees the stream cut, which is the honest answer.
-      org.xnio.IoUtils.safeClose(exchange.getConnection());
+      exchange.closeConnection();
       return;
     }
-    exchange.getResponseHeaders().clear();
+    exchange.responseHeaders().clear();
     exchange.setStatusCode(failure.status());
-    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
-    exchange.getResponseHeaders().put(REASON, failure.reason());
-    if (header != null) exchange.getResponseHeaders().put(header, value);
+    exchange.responseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+    exchange.responseHeaders().put(REASON, failure.reason());
+    if (header != null) exchange.responseHeaders().put(header, value);
     if (failure == Failure.BAD_REQUEST) {
-      exchange.setPersistent(false);
+      exchange.closeAfterResponse();
     }
     byte[] body = json(message);
     exchange.setResponseContentLength(body.length);
-    exchange.getResponseSender().send(ByteBuffer.wrap(body));
+    exchange.sendAndEnd(ByteBuffer.wrap(body));
   }
 
   static byte[] json(String message) {

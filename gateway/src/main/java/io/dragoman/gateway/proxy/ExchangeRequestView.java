@@ -1,7 +1,6 @@
 package io.dragoman.gateway.proxy;
 
 import io.dragoman.gateway.routing.RequestView;
-import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -9,18 +8,18 @@ import java.util.Locale;
 
 /** Adapts an exchange to what route matching may read. Query parameters are parsed only if a route asks. */
 final class ExchangeRequestView implements RequestView {
-  private final HttpServerExchange exchange;
+  private final DownstreamExchange exchange;
   private final String path;
   private String host;
 
-  ExchangeRequestView(HttpServerExchange exchange, String normalisedPath) {
+  ExchangeRequestView(DownstreamExchange exchange, String normalisedPath) {
     this.exchange = exchange;
     this.path = normalisedPath;
   }
 
   @Override
   public String method() {
-    return exchange.getRequestMethod().toString();
+    return exchange.method().toString();
   }
 
   @Override
@@ -30,18 +29,18 @@ final class ExchangeRequestView implements RequestView {
 
   @Override
   public String host() {
-    if (host == null) host = hostWithoutPort(exchange.getRequestHeaders().getFirst(Headers.HOST));
+    if (host == null) host = hostWithoutPort(exchange.requestHeaders().getFirst(Headers.HOST));
     return host;
   }
 
   @Override
   public String header(String lowerCaseName) {
-    return exchange.getRequestHeaders().getFirst(lowerCaseName);
+    return exchange.requestHeaders().getFirst(lowerCaseName);
   }
 
   @Override
   public String queryParameter(String name) {
-    String qs = exchange.getQueryString();
+    String qs = exchange.queryString();
     if (qs == null || qs.isEmpty()) return null;
     for (String pair : qs.split("&")) {
       int eq = pair.indexOf('=');

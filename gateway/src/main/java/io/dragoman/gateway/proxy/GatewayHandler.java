@@ -4,14 +4,9 @@ import io.dragoman.gateway.routing.Route;
 import io.dragoman.gateway.routing.RouteGroup;
 import io.dragoman.gateway.routing.RouteTable;
 import io.undertow.server.HttpHandler;
-import io.undertow.io.IoCallback;
-import io.undertow.io.Sender;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.server.protocol.http.HttpContinue;
 import io.undertow.util.Headers;
-import io.undertow.util.SameThreadExecutor;
 import java.util.UUID;
-import org.xnio.IoUtils;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
@@ -35,13 +30,14 @@ final class GatewayHandler implements HttpHandler {
   }
 
   @Override
-  public void handleRequest(HttpServerExchange exchange) {
+  public void handleRequest(HttpServerExchange undertow) {
+    handle(new UndertowExchange(undertow));
+  }
+
+  private void handle(DownstreamExchange exchange) {
     long start = System.nanoTime();
-    exchange.putAttachment(ProxyAttachments.REQUEST_ID, requestId());
-    exchange.addExchangeCompleteListener((ex, next) -> {
-      completed(ex, start);
-      next.proceed();
-    });
+    exchange.attach(ProxyAttachments.REQUEST_ID, requestId());
+    exchange.onComplete(() -> completed(exchange, start));
 
     String path;
     try {
@@ -51,16 +47,16 @@ final class GatewayHandler implements HttpHandler {
       ErrorResponses.send(exchange, e.failure(), e.getMessage());
       return;
     }
-    exchange.putAttachment(ProxyAttachments.PATH, path);
+    exchange.attach(ProxyAttachments.PATH, path);
 
     RouteTable current = table.get();
     RouteGroup group = current.match(new ExchangeRequestView(exchange, path));
     if (group == null) {
-      ErrorResponses.send(exchange, Failure.NO_ROUTE, "no route for " + exchange.getRequestMethod() + " " + path);
+      ErrorResponses.send(exchange, Failure.NO_ROUTE, "no route for " + exchange.method() + " " + path);
       return;
     }
     Route route = group.pick(ThreadLocalRandom.current().nextDouble());
-    exchange.putAttachment(ProxyAttachments.ROUTE, route);
+    exchange.attach(ProxyAttachments.ROUTE, route);
     if (route.mapping().policies().redirect().isPresent()) {
       PolicyAnswers.redirect(exchange, route, path);
       return;
@@ -70,45 +66,40 @@ final class GatewayHandler implements HttpHandler {
 
     long maxBody = route.mapping().forward().maxRequestBodyBytes().orElse(defaultMaxBody);
     exchange.setMaxEntitySize(maxBody);
-    if (exchange.getRequestContentLength() > maxBody) {
+    if (exchange.requestContentLength() > maxBody) {
       ErrorResponses.send(exchange, Failure.BODY_TOO_LARGE, "request body larger than " + maxBody + " bytes");
       return;
     }
-    String query = exchange.getQueryString();
+    String query = exchange.queryString();
     String forwardPath = route.forwardPath(path, query == null ? "" : query);
-    ProxyExchange relay = new ProxyExchange(exchange, route, forwardPath, group.shadows(), context);
-    // Dispatching keeps the exchange open after this method returns; the relay ends it.
-    if (HttpContinue.requiresContinueResponse(exchange)) {
-      // The body fits the route's limit (checked above): tell the client to send it. The gateway answers
-      // 100-continue itself, as Envoy does, so the upstream sees an ordinary request.
-      exchange.dispatch(SameThreadExecutor.INSTANCE, () -> HttpContinue.sendContinueResponse(exchange, new IoCallback() {
-        @Override
-        public void onComplete(HttpServerExchange ex, Sender sender) {
-          ex.getRequestHeaders().remove(Headers.EXPECT);
-          relay.start();
-        }
-
-        @Override
-        public void onException(HttpServerExchange ex, Sender sender, java.io.IOException e) {
-          IoUtils.safeClose(ex.getConnection());
-        }
-      }));
-      return;
-    }
-    if (!exchange.isUpgrade() && !exchange.getRequestHeaders().contains(Headers.UPGRADE)) {
-      ClientReads.keepRegistered(exchange);
-    }
-    exchange.dispatch(SameThreadExecutor.INSTANCE, relay::start);
+    relay(exchange, new ProxyExchange(exchange, route, forwardPath, group.shadows(), context));
   }
 
-  private void completed(HttpServerExchange exchange, long start) {
+  /** Dispatching keeps the exchange open after the handler returns; the relay ends it. */
+  private static void relay(DownstreamExchange exchange, ProxyExchange relay) {
+    if (exchange.expectsContinue()) {
+      // The body fits the route's limit (checked before): tell the client to send it. The gateway answers
+      // 100-continue itself, as Envoy does, so the upstream sees an ordinary request.
+      exchange.dispatch(() -> exchange.sendContinue(() -> {
+        exchange.requestHeaders().remove(Headers.EXPECT);
+        relay.start();
+      }, exchange::closeConnection));
+      return;
+    }
+    if (!exchange.isUpgrade() && !exchange.requestHeaders().contains(Headers.UPGRADE)) {
+      exchange.keepReadsRegistered();
+    }
+    exchange.dispatch(relay::start);
+  }
+
+  private void completed(DownstreamExchange exchange, long start) {
     long end = System.nanoTime();
-    Route route = exchange.getAttachment(ProxyAttachments.ROUTE);
+    Route route = exchange.attachment(ProxyAttachments.ROUTE);
     context.listener().requestCompleted(
         route == null ? "" : route.mapping().name(),
         route == null ? "" : route.mapping().namespace(),
-        exchange.getRequestMethod().toString(),
-        exchange.getStatusCode(),
+        exchange.method().toString(),
+        exchange.statusCode(),
         (end - start) / 1e9);
     accessLog.log(exchange, start, end);
   }
@@ -117,9 +108,9 @@ final class GatewayHandler implements HttpHandler {
    * The path as the client sent it. Undertow's request path has path parameters ({@code ;x}) cut out, which would
    * hide them from the refusal; the request URI keeps them. Absolute-form targets route on their path only.
    */
-  private static String rawPath(HttpServerExchange exchange) {
-    String uri = exchange.getRequestURI();
-    if (exchange.isHostIncludedInRequestURI()) {
+  private static String rawPath(DownstreamExchange exchange) {
+    String uri = exchange.requestUri();
+    if (exchange.isAbsoluteTarget()) {
       int scheme = uri.indexOf("://");
       int slash = scheme < 0 ? -1 : uri.indexOf('/', scheme + 3);
       return slash < 0 ? "/" : uri.substring(slash);

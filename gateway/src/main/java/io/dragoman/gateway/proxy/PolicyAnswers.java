@@ -7,7 +7,6 @@ import io.dragoman.gateway.policy.Preflight;
 import io.dragoman.gateway.policy.RateLimiter;
 import io.dragoman.gateway.policy.Redirects;
 import io.dragoman.gateway.routing.Route;
-import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
@@ -22,18 +21,18 @@ final class PolicyAnswers {
   private PolicyAnswers() {}
 
   /** CORS pre-flight and rate limit: true when the gateway has answered and nothing goes upstream. */
-  static boolean answered(HttpServerExchange exchange, RoutePolicies.Extras extras) {
-    HeaderMap in = exchange.getRequestHeaders();
+  static boolean answered(DownstreamExchange exchange, RoutePolicies.Extras extras) {
+    HeaderMap in = exchange.requestHeaders();
     if (extras.cors() != null) {
       String origin = in.getFirst(Headers.ORIGIN);
-      if (origin != null && Methods.OPTIONS.equals(exchange.getRequestMethod())) {
+      if (origin != null && Methods.OPTIONS.equals(exchange.method())) {
         Preflight p = extras.cors().preflight(origin, in.getFirst(ACCESS_CONTROL_REQUEST_METHOD),
             in.getFirst(ACCESS_CONTROL_REQUEST_HEADERS));
         if (p instanceof Preflight.Answer answer) {
           exchange.setStatusCode(answer.status());
-          answer.headers().forEach((k, v) -> exchange.getResponseHeaders().put(new HttpString(k), v));
+          answer.headers().forEach((k, v) -> exchange.responseHeaders().put(new HttpString(k), v));
           exchange.setResponseContentLength(0);
-          exchange.endExchange();
+          exchange.end();
           return true;
         }
       }
@@ -41,7 +40,7 @@ final class PolicyAnswers {
     }
     if (extras.limiter() != null) {
       LocalRateLimit limit = extras.limiter().limit();
-      String client = exchange.getSourceAddress() == null ? "" : exchange.getSourceAddress().getHostString();
+      String client = exchange.sourceAddress() == null ? "" : exchange.sourceAddress().getHostString();
       String header = limit.key() == LocalRateLimit.Key.HEADER ? in.getFirst(limit.headerName()) : null;
       RateLimiter.Decision d = extras.limiter().tryAcquire(limit.keyOf(client, header));
       if (!d.allowed()) {
@@ -54,10 +53,10 @@ final class PolicyAnswers {
   }
 
   /** Adds CORS headers when the response commits, whoever writes it (upstream or gateway). */
-  private static void decorateWithCors(HttpServerExchange exchange, Map<String, String> headers) {
+  private static void decorateWithCors(DownstreamExchange exchange, Map<String, String> headers) {
     if (headers.isEmpty()) return;
-    exchange.addResponseCommitListener(ex -> {
-      HeaderMap out = ex.getResponseHeaders();
+    exchange.onCommit(() -> {
+      HeaderMap out = exchange.responseHeaders();
       for (Map.Entry<String, String> h : headers.entrySet()) {
         HttpString name = new HttpString(h.getKey());
         if (name.equals(Headers.VARY) && out.contains(Headers.VARY)) {
@@ -69,17 +68,17 @@ final class PolicyAnswers {
     });
   }
 
-  static void redirect(HttpServerExchange exchange, Route route, String path) {
+  static void redirect(DownstreamExchange exchange, Route route, String path) {
     Redirect r = route.mapping().policies().redirect().orElseThrow();
     MatchSpec m = route.mapping().match();
     String matched = m.prefixRegex() || m.prefixExact() ? path : path.substring(0, Math.min(path.length(), m.prefix().length()));
-    String host = exchange.getRequestHeaders().getFirst(Headers.HOST);
-    String query = exchange.getQueryString() == null ? "" : exchange.getQueryString();
-    String location = Redirects.location(r, exchange.getRequestScheme(), host == null ? "" : host, path, matched, query);
+    String host = exchange.requestHeaders().getFirst(Headers.HOST);
+    String query = exchange.queryString() == null ? "" : exchange.queryString();
+    String location = Redirects.location(r, exchange.scheme(), host == null ? "" : host, path, matched, query);
     exchange.setStatusCode(Redirects.status(r));
-    exchange.getResponseHeaders().put(Headers.LOCATION, location);
+    exchange.responseHeaders().put(Headers.LOCATION, location);
     exchange.setResponseContentLength(0);
-    exchange.endExchange();
+    exchange.end();
   }
 
   private static String rate(LocalRateLimit limit) {

@@ -8,12 +8,10 @@ import io.undertow.client.ClientConnection;
 import io.undertow.client.ClientExchange;
 import io.undertow.client.ClientRequest;
 import io.undertow.client.ClientResponse;
-import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RequestTooBigException;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
-import io.undertow.util.SameThreadExecutor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -41,7 +39,7 @@ final class ProxyExchange {
   /** A retry needs the body again: hold it when it is at most this long (and its length is known). */
   static final int MAX_RETRY_BODY_BYTES = 64 * 1024;
 
-  private final HttpServerExchange exchange;
+  private final DownstreamExchange exchange;
   private final Route route;
   private final String forwardPath;
   private final List<Route> shadows;
@@ -71,7 +69,7 @@ final class ProxyExchange {
   private long lastActivityNanos;
 
   ProxyExchange(
-      HttpServerExchange exchange, Route route, String forwardPath, List<Route> shadows, ProxyContext context) {
+      DownstreamExchange exchange, Route route, String forwardPath, List<Route> shadows, ProxyContext context) {
     this.exchange = exchange;
     this.route = route;
     this.forwardPath = forwardPath;
@@ -87,12 +85,9 @@ final class ProxyExchange {
   void start() {
     long timeout = route.timeoutMs();
     if (timeout > 0) {
-      timer = exchange.getIoThread().executeAfter(this::timedOut, timeout, TimeUnit.MILLISECONDS);
+      timer = exchange.ioThread().executeAfter(this::timedOut, timeout, TimeUnit.MILLISECONDS);
     }
-    exchange.addExchangeCompleteListener((ex, next) -> {
-      finish();
-      next.proceed();
-    });
+    exchange.onComplete(this::finish);
     if (!attempts.admit()) {
       fail(Failure.UPSTREAM_OVERFLOW, attempts.refusal());
       return;
@@ -103,18 +98,18 @@ final class ProxyExchange {
       return;
     }
     long bound = holdBound();
-    long length = exchange.getRequestContentLength();
+    long length = exchange.requestContentLength();
     if (length < 0 || length > bound) {
       if (!shadows.isEmpty()) context.shadows().dropAll(shadows, context);
       tryOnce();
       return;
     }
-    exchange.getRequestReceiver().receiveFullBytes(
-        (ex, bytes) -> resume(() -> {
+    exchange.receiveFullBody(
+        bytes -> resume(() -> {
           body = ByteBuffer.wrap(bytes);
           bodyReady();
         }),
-        (ex, e) -> resume(() -> clientBodyBroke(e)));
+        e -> resume(() -> clientBodyBroke(e)));
   }
 
   /** How much body to hold: enough for a shadow copy, or for a retry; nothing when neither applies. */
@@ -129,13 +124,13 @@ final class ProxyExchange {
    * undispatched ends the exchange: dispatching to the same thread keeps it open for the relay.
    */
   private void resume(Runnable next) {
-    exchange.dispatch(SameThreadExecutor.INSTANCE, next);
+    exchange.dispatch(next);
   }
 
   private void bodyReady() {
     if (answered) return;
     if (!shadows.isEmpty() && upgrade == null) {
-      context.shadows().send(exchange, shadows, exchange.getAttachment(ProxyAttachments.PATH), body, context);
+      context.shadows().send(exchange, shadows, exchange.attachment(ProxyAttachments.PATH), body, context);
     }
     tryOnce();
   }
@@ -148,7 +143,7 @@ final class ProxyExchange {
     if (retry != null) {
       long perTry = retry.perTryTimeoutMs(route.timeoutMs());
       if (perTry > 0 && perTry != route.timeoutMs()) {
-        tryTimer = exchange.getIoThread().executeAfter(() -> tryTimedOut(id), perTry, TimeUnit.MILLISECONDS);
+        tryTimer = exchange.ioThread().executeAfter(() -> tryTimedOut(id), perTry, TimeUnit.MILLISECONDS);
       }
     }
     acquire(id);
@@ -159,8 +154,8 @@ final class ProxyExchange {
         route.mapping().service(),
         h2c,
         breaker,
-        exchange.getIoThread(),
-        exchange.getConnection().getWorker(),
+        exchange.ioThread(),
+        exchange.worker(),
         route.connectTimeoutMs(),
         new ConnectionPools.Callback() {
           @Override
@@ -188,7 +183,7 @@ final class ProxyExchange {
   }
 
   private void send(int id, boolean reused) {
-    ClientRequest request = new ClientRequest().setMethod(exchange.getRequestMethod()).setPath(forwardPath);
+    ClientRequest request = new ClientRequest().setMethod(exchange.method()).setPath(forwardPath);
     UpstreamHeaders.write(exchange, route, context, request.getRequestHeaders(), upgrade);
     connection.sendRequest(request, new ClientCallback<>() {
       @Override
@@ -240,7 +235,7 @@ final class ProxyExchange {
       return;
     }
     bodyStarted = true;
-    requestPump = Pump.start(exchange.getRequestChannel(), sink, new Pump.Events() {
+    requestPump = Pump.start(exchange.requestChannel(), sink, new Pump.Events() {
       @Override
       public void sourceEnded(StreamSourceChannel source) {
         closeEnded(source);
@@ -249,7 +244,7 @@ final class ProxyExchange {
       @Override
       public void done() {
         sent.run();
-        if (upgrade == null) ClientReads.keepRegistered(exchange);
+        if (upgrade == null) exchange.keepReadsRegistered();
       }
 
       @Override
@@ -267,7 +262,7 @@ final class ProxyExchange {
       public void sinkFailed(IOException e) {
         upstreamBroke(e, false);
       }
-    }, exchange.getConnection().getByteBufferPool(), context.largeBuffers(), exchange.getRequestContentLength());
+    }, exchange.bufferPool(), context.largeBuffers(), exchange.requestContentLength());
   }
 
   private void respond(ClientExchange upstream) {
@@ -285,14 +280,14 @@ final class ProxyExchange {
     answered = true;
     cancelTryTimer();
     exchange.setStatusCode(response.getResponseCode());
-    HeaderMap out = exchange.getResponseHeaders();
+    HeaderMap out = exchange.responseHeaders();
     HeaderRules.copyEndToEnd(response.getResponseHeaders(), out, false);
     for (String name : route.mapping().forward().removeResponseHeaders()) out.remove(name);
     HeaderRules.add(out, route.addResponseHeaders());
     if (upgrade != null && response.getResponseCode() == 101) {
       upgrade(upstream, response.getResponseHeaders().getFirst(Headers.UPGRADE));
     }
-    Pump.start(upstream.getResponseChannel(), exchange.getResponseChannel(), new Pump.Events() {
+    Pump.start(upstream.getResponseChannel(), exchange.responseChannel(), new Pump.Events() {
       @Override
       public void sourceEnded(StreamSourceChannel source) {
         responseRead = true;
@@ -312,7 +307,7 @@ final class ProxyExchange {
       public void sinkFailed(IOException e) {
         abortBoth();
       }
-    }, exchange.getConnection().getByteBufferPool(), context.largeBuffers(), bodyLength(response));
+    }, exchange.bufferPool(), context.largeBuffers(), bodyLength(response));
   }
 
   /**
@@ -327,8 +322,8 @@ final class ProxyExchange {
     }
     ClientConnection c = connection;
     connection = null;
-    exchange.upgradeChannel((client, ex) -> Upgrades.join(client, c, exchange.getConnection().getByteBufferPool()));
-    if (protocol != null) exchange.getResponseHeaders().put(Headers.UPGRADE, protocol);
+    exchange.upgrade(client -> Upgrades.join(client, c, exchange.bufferPool()));
+    if (protocol != null) exchange.responseHeaders().put(Headers.UPGRADE, protocol);
   }
 
   /** The upstream connection failed before or while we sent the request or awaited the head. */
@@ -396,7 +391,7 @@ final class ProxyExchange {
     int id = ++tryId; // the failed try's late callbacks are now stale
     context.listener().retried(route.mapping().name(), route.mapping().namespace());
     long delay = context.policies().backoff().delayMs(retries);
-    tryTimer = exchange.getIoThread().executeAfter(() -> {
+    tryTimer = exchange.ioThread().executeAfter(() -> {
       tryTimer = null;
       if (!answered && id == tryId) tryOnce();
     }, delay, TimeUnit.MILLISECONDS);
@@ -411,10 +406,10 @@ final class ProxyExchange {
 
   private void clientBodyBroke(IOException e) {
     if (e instanceof RequestTooBigException) {
-      fail(Failure.BODY_TOO_LARGE, "request body larger than " + exchange.getMaxEntitySize() + " bytes");
+      fail(Failure.BODY_TOO_LARGE, "request body larger than " + exchange.maxEntitySize() + " bytes");
       return;
     }
-    if (!answered && exchange.getConnection().isOpen()) {
+    if (!answered && exchange.isConnectionOpen()) {
       // A body the server could not read (e.g. a malformed chunk): refuse it, and close.
       fail(Failure.BAD_REQUEST, "malformed request body");
       return;
@@ -446,7 +441,7 @@ final class ProxyExchange {
     if (bodyStarted && !requestSent) {
       // The body was still streaming (a stalled upload, say): close after the answer rather than make the client
       // finish a body nobody will read.
-      exchange.setPersistent(false);
+      exchange.closeAfterResponse();
     }
     ErrorResponses.send(exchange, failure, message);
   }
@@ -455,7 +450,7 @@ final class ProxyExchange {
     answered = true;
     dropConnection();
     stopRequestPump();
-    IoUtils.safeClose(exchange.getConnection());
+    exchange.closeConnection();
   }
 
   private void stopRequestPump() {
@@ -511,7 +506,7 @@ final class ProxyExchange {
    * {@code Content-Length} describes a body that is not sent.
    */
   private long bodyLength(ClientResponse response) {
-    if (Methods.HEAD.equals(exchange.getRequestMethod())) return -1;
+    if (Methods.HEAD.equals(exchange.method())) return -1;
     String value = response.getResponseHeaders().getFirst(Headers.CONTENT_LENGTH);
     if (value == null) return -1;
     try {

@@ -1,7 +1,5 @@
 package io.dragoman.gateway.proxy;
 
-import io.undertow.server.HttpServerExchange;
-import io.undertow.server.ServerConnection;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
@@ -26,19 +24,18 @@ final class RequestGuard {
 
   private RequestGuard() {}
 
-  static void check(HttpServerExchange exchange) throws BadRequestException {
+  static void check(DownstreamExchange exchange) throws BadRequestException {
     checkProtocol(exchange);
-    ServerConnection connection = exchange.getConnection();
-    checkSize(exchange, connection == null ? OptionMap.EMPTY : connection.getUndertowOptions());
-    HeaderMap headers = exchange.getRequestHeaders();
-    checkHeaderSyntax(headers, exchange.getProtocol().equals(Protocols.HTTP_2_0));
+    checkSize(exchange, exchange.guardLimits());
+    HeaderMap headers = exchange.requestHeaders();
+    checkHeaderSyntax(headers, exchange.protocol().equals(Protocols.HTTP_2_0));
     checkFraming(headers);
     checkHost(exchange);
     checkTarget(exchange);
   }
 
-  private static void checkProtocol(HttpServerExchange exchange) throws BadRequestException {
-    HttpString protocol = exchange.getProtocol();
+  private static void checkProtocol(DownstreamExchange exchange) throws BadRequestException {
+    HttpString protocol = exchange.protocol();
     if (!protocol.equals(Protocols.HTTP_1_1) && !protocol.equals(Protocols.HTTP_1_0)
         && !protocol.equals(Protocols.HTTP_2_0)) {
       throw new BadRequestException("unsupported protocol version: " + protocol);
@@ -46,20 +43,20 @@ final class RequestGuard {
   }
 
   /** The gateway's limits on the request head, from the listener's options (see {@link ListenerOptions}). */
-  static void checkSize(HttpServerExchange exchange, OptionMap options) throws BadRequestException {
+  static void checkSize(DownstreamExchange exchange, OptionMap options) throws BadRequestException {
     int uriBytes = targetLength(exchange);
     int maxUri = limit(options, ListenerOptions.GUARD_MAX_URI_BYTES);
     if (uriBytes > maxUri) {
       throw new BadRequestException(Failure.URI_TOO_LONG,
           "request target is " + uriBytes + " bytes (limit: " + maxUri + ")");
     }
-    HeaderMap headers = exchange.getRequestHeaders();
+    HeaderMap headers = exchange.requestHeaders();
     int maxFields = limit(options, ListenerOptions.GUARD_MAX_HEADERS);
     if (headers.size() > maxFields) {
       throw new BadRequestException(Failure.HEADERS_TOO_LARGE,
           "request has " + headers.size() + " header fields (limit: " + maxFields + ")");
     }
-    long headBytes = exchange.getRequestMethod().length() + uriBytes + exchange.getProtocol().length() + 4;
+    long headBytes = exchange.method().length() + uriBytes + exchange.protocol().length() + 4;
     for (HeaderValues values : headers) {
       for (String value : values) {
         headBytes += values.getHeaderName().length() + (value == null ? 0 : value.length()) + 4;
@@ -76,9 +73,9 @@ final class RequestGuard {
     return options.get(option, Integer.MAX_VALUE);
   }
 
-  private static int targetLength(HttpServerExchange exchange) {
-    String query = exchange.getQueryString();
-    return exchange.getRequestURI().length() + (query == null || query.isEmpty() ? 0 : query.length() + 1);
+  private static int targetLength(DownstreamExchange exchange) {
+    String query = exchange.queryString();
+    return exchange.requestUri().length() + (query == null || query.isEmpty() ? 0 : query.length() + 1);
   }
 
   /**
@@ -130,10 +127,10 @@ final class RequestGuard {
   }
 
   /** HTTP/1.1 needs exactly one valid Host; HTTP/1.0 may omit it, but one given must be valid too. */
-  private static void checkHost(HttpServerExchange exchange) throws BadRequestException {
-    HeaderValues host = exchange.getRequestHeaders().get(Headers.HOST);
+  private static void checkHost(DownstreamExchange exchange) throws BadRequestException {
+    HeaderValues host = exchange.requestHeaders().get(Headers.HOST);
     if (host == null || host.isEmpty() || host.getFirst() == null) {
-      if (exchange.getProtocol().equals(Protocols.HTTP_1_0)) return;
+      if (exchange.protocol().equals(Protocols.HTTP_1_0)) return;
       throw new BadRequestException("missing Host header");
     }
     if (host.size() > 1) throw new BadRequestException("more than one Host header");
@@ -143,9 +140,9 @@ final class RequestGuard {
   }
 
   /** Absolute-form targets route on their path only; anything but an http(s) URL there is refused. */
-  private static void checkTarget(HttpServerExchange exchange) throws BadRequestException {
-    if (!exchange.isHostIncludedInRequestURI()) return;
-    String uri = exchange.getRequestURI();
+  private static void checkTarget(DownstreamExchange exchange) throws BadRequestException {
+    if (!exchange.isAbsoluteTarget()) return;
+    String uri = exchange.requestUri();
     int scheme = uri.indexOf("://");
     String name = scheme < 0 ? "" : uri.substring(0, scheme);
     if (!name.equalsIgnoreCase("http") && !name.equalsIgnoreCase("https")) {

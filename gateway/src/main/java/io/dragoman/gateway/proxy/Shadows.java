@@ -6,7 +6,6 @@ import io.undertow.client.ClientCallback;
 import io.undertow.client.ClientConnection;
 import io.undertow.client.ClientExchange;
 import io.undertow.client.ClientRequest;
-import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -62,8 +61,8 @@ final class Shadows {
    * @param path the normalised request path (each shadow applies its own rewrite)
    * @param body the whole request body; empty when there is none
    */
-  void send(HttpServerExchange exchange, List<Route> shadows, String path, ByteBuffer body, ProxyContext context) {
-    String query = exchange.getQueryString();
+  void send(DownstreamExchange exchange, List<Route> shadows, String path, ByteBuffer body, ProxyContext context) {
+    String query = exchange.queryString();
     for (Route shadow : shadows) {
       AtomicInteger count = inFlight.computeIfAbsent(shadow.mapping().service(), k -> new AtomicInteger());
       if (count.incrementAndGet() > maxInFlight) {
@@ -73,7 +72,7 @@ final class Shadows {
       }
       ClientRequest request =
           new ClientRequest()
-              .setMethod(exchange.getRequestMethod())
+              .setMethod(exchange.method())
               .setPath(shadow.forwardPath(path, query == null ? "" : query));
       UpstreamHeaders.write(exchange, shadow, context, request.getRequestHeaders(), null);
       String host = request.getRequestHeaders().getFirst(Headers.HOST);
@@ -88,13 +87,13 @@ final class Shadows {
     private final ClientRequest request;
     private final ByteBuffer body;
     private final AtomicInteger slot;
-    private final HttpServerExchange exchange;
+    private final DownstreamExchange exchange;
     private final ProxyContext context;
     private ClientConnection connection;
     private XnioExecutor.Key timer;
     private boolean ended;
 
-    Copy(Route route, ClientRequest request, ByteBuffer body, AtomicInteger slot, HttpServerExchange exchange,
+    Copy(Route route, ClientRequest request, ByteBuffer body, AtomicInteger slot, DownstreamExchange exchange,
         ProxyContext context) {
       this.route = route;
       this.request = request;
@@ -106,7 +105,7 @@ final class Shadows {
 
     void start() {
       long timeout = route.timeoutMs() > 0 ? Math.min(route.timeoutMs(), MAX_SHADOW_TIMEOUT_MS) : MAX_SHADOW_TIMEOUT_MS;
-      timer = exchange.getIoThread().executeAfter(() -> {
+      timer = exchange.ioThread().executeAfter(() -> {
         timer = null;
         end(false);
       }, timeout, TimeUnit.MILLISECONDS);
@@ -114,8 +113,8 @@ final class Shadows {
           route.mapping().service(),
           route.mapping().forward().grpc(),
           null, // a shadow's connections never count against the real upstream's breaker
-          exchange.getIoThread(),
-          exchange.getConnection().getWorker(),
+          exchange.ioThread(),
+          exchange.worker(),
           route.connectTimeoutMs(),
           new ConnectionPools.Callback() {
             @Override

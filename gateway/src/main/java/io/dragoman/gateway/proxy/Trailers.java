@@ -1,7 +1,6 @@
 package io.dragoman.gateway.proxy;
 
 import io.undertow.client.ClientExchange;
-import io.undertow.server.HttpServerExchange;
 import io.undertow.server.protocol.http.HttpAttachments;
 import io.undertow.util.HeaderMap;
 
@@ -11,11 +10,10 @@ final class Trailers {
 
   /**
    * Hands the upstream's trailers to the client's response; call once the upstream body has been read to its end and
-   * before the client's response is ended. (Undertow's client keeps received trailers under REQUEST_TRAILERS; the
-   * server sends what is under RESPONSE_TRAILERS.)
+   * before the client's response is ended. (Undertow's client keeps received trailers under REQUEST_TRAILERS.)
    */
-  static void relay(ClientExchange upstream, HttpServerExchange exchange) {
+  static void relay(ClientExchange upstream, DownstreamExchange exchange) {
     HeaderMap trailers = upstream.getAttachment(HttpAttachments.REQUEST_TRAILERS);
-    if (trailers != null) exchange.putAttachment(HttpAttachments.RESPONSE_TRAILERS, trailers);
+    if (trailers != null) exchange.setResponseTrailers(trailers);
   }
 }

@@ -1,7 +1,6 @@
 package io.dragoman.gateway.proxy;
 
 import io.dragoman.gateway.routing.Route;
-import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
 import java.net.InetSocketAddress;
@@ -16,9 +15,9 @@ final class UpstreamHeaders {
    * @param upgrade the protocol to upgrade to (lower case), when the route allows the one the client asked for;
    *     null otherwise, and the Upgrade header stays stripped
    */
-  static void write(HttpServerExchange exchange, Route route, ProxyContext context, HeaderMap out, String upgrade) {
-    HeaderMap in = exchange.getRequestHeaders();
-    boolean trusted = context.trustedProxies().contains(exchange.getSourceAddress());
+  static void write(DownstreamExchange exchange, Route route, ProxyContext context, HeaderMap out, String upgrade) {
+    HeaderMap in = exchange.requestHeaders();
+    boolean trusted = context.trustedProxies().contains(exchange.sourceAddress());
     HeaderRules.copyEndToEnd(in, out, !trusted);
     for (String name : route.mapping().forward().removeRequestHeaders()) out.remove(name);
     HeaderRules.add(out, route.addRequestHeaders());
@@ -26,20 +25,20 @@ final class UpstreamHeaders {
     String clientHost = in.getFirst(Headers.HOST);
     String host = route.upstreamHost(clientHost == null ? route.mapping().service().authority() : clientHost);
     out.put(Headers.HOST, host);
-    InetSocketAddress peer = exchange.getSourceAddress();
+    InetSocketAddress peer = exchange.sourceAddress();
     String clientIp = peer == null || peer.getAddress() == null ? "unknown" : peer.getAddress().getHostAddress();
     String prior = trusted ? in.getFirst(Headers.X_FORWARDED_FOR) : null;
     out.put(Headers.X_FORWARDED_FOR, prior == null || prior.isEmpty() ? clientIp : prior + ", " + clientIp);
     if (!trusted || !out.contains(Headers.X_FORWARDED_PROTO)) {
-      out.put(Headers.X_FORWARDED_PROTO, exchange.getRequestScheme());
+      out.put(Headers.X_FORWARDED_PROTO, exchange.scheme());
     }
     if (clientHost != null && (!trusted || !out.contains(Headers.X_FORWARDED_HOST))) {
       out.put(Headers.X_FORWARDED_HOST, clientHost);
     }
     if (!trusted || !out.contains(Headers.X_FORWARDED_PORT)) {
-      out.put(Headers.X_FORWARDED_PORT, exchange.getDestinationAddress().getPort());
+      out.put(Headers.X_FORWARDED_PORT, exchange.destinationAddress().getPort());
     }
-    out.put(HeaderRules.X_REQUEST_ID, exchange.getAttachment(ProxyAttachments.REQUEST_ID));
+    out.put(HeaderRules.X_REQUEST_ID, exchange.attachment(ProxyAttachments.REQUEST_ID));
     if (upgrade != null) {
       out.put(Headers.CONNECTION, Headers.UPGRADE_STRING);
       out.put(Headers.UPGRADE, in.getFirst(Headers.UPGRADE));
@@ -59,10 +58,10 @@ final class UpstreamHeaders {
    * The protocol the client asks to upgrade to, if the route allows it: the first token of {@code Upgrade}, lower
    * case; null when there is none or it is not allowed (then Upgrade stays stripped, as for any hop-by-hop header).
    */
-  static String allowedUpgrade(HttpServerExchange exchange, Route route) {
+  static String allowedUpgrade(DownstreamExchange exchange, Route route) {
     List<String> allowed = route.mapping().forward().allowUpgrade();
     if (allowed.isEmpty()) return null;
-    String value = exchange.getRequestHeaders().getFirst(Headers.UPGRADE);
+    String value = exchange.requestHeaders().getFirst(Headers.UPGRADE);
     if (value == null || !exchange.isHttp11()) return null; // HTTP/2 has no Upgrade
     int comma = value.indexOf(',');
     String first = (comma < 0 ? value : value.substring(0, comma)).trim().toLowerCase(Locale.ROOT);
