@@ -128,7 +128,10 @@ interface DownstreamExchange {
   /** Trailers to send after the response body (HTTP/2, and chunked HTTP/1.1). */
   void setResponseTrailers(HeaderMap trailers);
 
-  /** After the 101 response is written, hands over the client's raw connection; the exchange is then over. */
+  /**
+   * Makes the response a 101 (Switching Protocols) with {@code Connection: Upgrade}; once it is written, hands over
+   * the client's raw connection, and the exchange is over. Only for a request that carries {@code Upgrade}.
+   */
   void upgrade(Consumer<StreamConnection> switched);
 
   // The exchange and its connection.
