@@ -45,10 +45,7 @@ final class HardeningRig implements AutoCloseable {
       }
     });
     upstream.start();
-    ProxySettings base = ProxySettings.defaults(0)
-        .withBindAddress("127.0.0.1")
-        .withIoThreads(1)
-        .withAccessLog(AccessLog.Format.OFF);
+    ProxySettings base = LoopbackSettings.quiet();
     proxy = new ProxyServer(tune.apply(base), table::get, resolver, ProxyListener.NONE);
     proxy.start();
     routes(Mapping.builder("all", "/", service("svc.ns", 80)).build());

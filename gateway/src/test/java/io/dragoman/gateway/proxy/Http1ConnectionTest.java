@@ -62,11 +62,7 @@ class Http1ConnectionTest {
 
   @BeforeEach
   void start() throws IOException {
-    ProxySettings settings = ProxySettings.defaults(0)
-        .withBindAddress("127.0.0.1")
-        .withIoThreads(1)
-        .withAccessLog(AccessLog.Format.OFF);
-    proxy = new ProxyServer(settings, table::get, resolver, ProxyListener.NONE);
+    proxy = new ProxyServer(LoopbackSettings.quiet(), table::get, resolver, ProxyListener.NONE);
     proxy.start();
   }
 

@@ -49,11 +49,7 @@ class KeepAliveRelayTest {
       }
     });
     upstream.start();
-    ProxySettings settings = ProxySettings.defaults(0)
-        .withBindAddress("127.0.0.1")
-        .withIoThreads(1)
-        .withAccessLog(AccessLog.Format.OFF);
-    proxy = new ProxyServer(settings, table::get, resolver, ProxyListener.NONE);
+    proxy = new ProxyServer(LoopbackSettings.quiet(), table::get, resolver, ProxyListener.NONE);
     proxy.start();
     resolver.route("svc.ns", 80, upstream.getPort());
     table.set(ProxyTestTables.of(Mapping.builder("all", "/", new ServiceRef("svc.ns:80", false, "svc.ns", 80)).build()));

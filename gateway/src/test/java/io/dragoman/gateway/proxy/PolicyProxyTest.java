@@ -43,9 +43,7 @@ class PolicyProxyTest {
       }
     });
     upstream.start();
-    ProxySettings settings =
-        ProxySettings.defaults(0).withBindAddress("127.0.0.1").withIoThreads(1).withAccessLog(AccessLog.Format.OFF);
-    proxy = new ProxyServer(settings, table::get, new DnsResolver(Duration.ofSeconds(5)), ProxyListener.NONE);
+    proxy = new ProxyServer(LoopbackSettings.quiet(), table::get, new DnsResolver(Duration.ofSeconds(5)), ProxyListener.NONE);
     proxy.start();
   }
 

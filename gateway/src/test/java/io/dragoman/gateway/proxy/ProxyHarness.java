@@ -60,8 +60,7 @@ final class ProxyHarness implements AutoCloseable {
   }
 
   ProxyHarness(Optional<Path> caBundle) {
-    ProxySettings settings =
-        ProxySettings.defaults(0).withBindAddress("127.0.0.1").withIoThreads(2).withAccessLog(AccessLog.Format.TEXT);
+    ProxySettings settings = LoopbackSettings.of(2, AccessLog.Format.TEXT);
     if (caBundle.isPresent()) settings = settings.withUpstreamCaBundle(caBundle.get());
     proxy = new ProxyServer(settings, table::get, resolver, listener);
     proxy.start();

@@ -47,9 +47,7 @@ class ProxyServerTest {
   @BeforeEach
   void start() throws IOException {
     upstream.start();
-    ProxySettings settings =
-        ProxySettings.defaults(0).withBindAddress("127.0.0.1").withIoThreads(2).withAccessLog(AccessLog.Format.TEXT);
-    proxy = new ProxyServer(settings, table::get, resolver, ProxyListener.NONE);
+    proxy = new ProxyServer(LoopbackSettings.of(2, AccessLog.Format.TEXT), table::get, resolver, ProxyListener.NONE);
     proxy.start();
   }
 
