@@ -82,6 +82,7 @@ public final class Gateway implements AutoCloseable {
         ProxySettings.defaults(config.port())
             .withBindAddress(config.address())
             .withIoThreads(config.ioThreads())
+            .withHttp1Server(config.http1Server())
             .withAccessLog(config.accessLog())
             .withTrustedProxies(TrustedProxies.parse(config.trustedProxies()));
     proxySettings = config.limits().applyTo(proxySettings);

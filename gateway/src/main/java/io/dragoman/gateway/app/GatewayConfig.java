@@ -1,6 +1,7 @@
 package io.dragoman.gateway.app;
 
 import io.dragoman.gateway.proxy.AccessLog;
+import io.dragoman.gateway.proxy.ProxySettings;
 import io.dragoman.gateway.routing.UpstreamPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +38,7 @@ public record GatewayConfig(
     UpstreamPolicy upstreamPolicy,
     Optional<Path> upstreamCaBundle,
     int ioThreads,
+    ProxySettings.Http1Server http1Server,
     ListenerFlags limits) {
 
   static final Path SERVICE_ACCOUNT = Path.of("/var/run/secrets/kubernetes.io/serviceaccount");
@@ -51,6 +53,7 @@ public record GatewayConfig(
     Objects.requireNonNull(address, "address");
     Objects.requireNonNull(upstreamPolicy, "upstreamPolicy");
     Objects.requireNonNull(upstreamCaBundle, "upstreamCaBundle");
+    Objects.requireNonNull(http1Server, "http1Server");
     Objects.requireNonNull(limits, "limits");
   }
 
@@ -78,6 +81,10 @@ public record GatewayConfig(
         --prefix-ownership      a match claimed by one namespace is refused to others
                                 (env DRAGOMAN_PREFIX_OWNERSHIP=true)
         --io-threads N          I/O threads of the public listener (env DRAGOMAN_IO_THREADS; default: one per core)
+        --http1-server own|undertow
+                                who reads clear-text HTTP/1.1 requests: the gateway's own server (faster; hands
+                                what it does not serve to Undertow) or Undertow for all (env DRAGOMAN_HTTP1_SERVER;
+                                default own)
         --upstream-ca-bundle PATH
                                 PEM file of CA certificates trusted for https:// upstreams, besides the JVM's
                                 (env DRAGOMAN_UPSTREAM_CA_BUNDLE)
@@ -118,6 +125,7 @@ public record GatewayConfig(
     Boolean linkLocal = null;
     String caBundle = null;
     Integer ioThreads = null;
+    String http1Server = null;
     Map<String, Long> limits = new java.util.HashMap<>();
 
     for (int i = 0; i < args.length; i++) {
@@ -145,6 +153,7 @@ public record GatewayConfig(
         case "--address" -> address = value != null ? value : next(args, ++i, arg);
         case "--allowed-upstream-namespaces" -> allowedNamespaces = value != null ? value : next(args, ++i, arg);
         case "--prefix-ownership" -> ownership = value == null || Boolean.parseBoolean(value);
+        case "--http1-server" -> http1Server = value != null ? value : next(args, ++i, arg);
         case "--io-threads" -> ioThreads = nonNegative(arg, value != null ? value : next(args, ++i, arg));
         case "--upstream-ca-bundle" -> caBundle = value != null ? value : next(args, ++i, arg);
         case "--allow-link-local-upstreams" -> linkLocal = value == null || Boolean.parseBoolean(value);
@@ -181,6 +190,7 @@ public record GatewayConfig(
     if (ownership == null) ownership = Boolean.parseBoolean(envOr(env, "DRAGOMAN_PREFIX_OWNERSHIP", "false"));
     if (linkLocal == null) linkLocal = Boolean.parseBoolean(envOr(env, "DRAGOMAN_ALLOW_LINK_LOCAL_UPSTREAMS", "false"));
     if (caBundle == null) caBundle = envOr(env, "DRAGOMAN_UPSTREAM_CA_BUNDLE", null);
+    if (http1Server == null) http1Server = envOr(env, "DRAGOMAN_HTTP1_SERVER", null);
     if (ioThreads == null) ioThreads = nonNegative("DRAGOMAN_IO_THREADS", envOr(env, "DRAGOMAN_IO_THREADS", "0"));
     for (Map.Entry<String, String> name : ListenerFlags.NAMES.entrySet()) {
       String v = envOr(env, name.getValue(), null);
@@ -214,7 +224,17 @@ public record GatewayConfig(
         new UpstreamPolicy(linkLocal, false, namespaces, ownership),
         Optional.ofNullable(caBundle).map(Path::of),
         ioThreads,
+        http1Server(http1Server),
         ListenerFlags.of(limits));
+  }
+
+  private static ProxySettings.Http1Server http1Server(String s) {
+    if (s == null) return ProxySettings.Http1Server.byDefault();
+    try {
+      return ProxySettings.Http1Server.parse(s);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--http1-server: \"" + s + "\" (expected: own or undertow)");
+    }
   }
 
   private static AccessLog.Format accessLogFormat(String s) {

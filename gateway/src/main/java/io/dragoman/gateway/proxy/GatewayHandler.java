@@ -21,6 +21,7 @@ final class GatewayHandler implements HttpHandler {
   private final long defaultMaxBody;
   private final AccessLog accessLog;
   private final RoutePolicies policies = new RoutePolicies(System::nanoTime, 100_000);
+  private final Drain drain = new Drain();
 
   GatewayHandler(Supplier<RouteTable> table, ProxyContext context, long defaultMaxBody, AccessLog accessLog) {
     this.table = table;
@@ -34,7 +35,9 @@ final class GatewayHandler implements HttpHandler {
     handle(new UndertowExchange(undertow));
   }
 
-  private void handle(DownstreamExchange exchange) {
+  /** Serves one request, whichever server read it. */
+  void handle(DownstreamExchange exchange) {
+    if (!drain.admit(exchange)) return;
     long start = System.nanoTime();
     exchange.attach(ProxyAttachments.REQUEST_ID, requestId());
     exchange.onComplete(() -> completed(exchange, start));
@@ -90,6 +93,16 @@ final class GatewayHandler implements HttpHandler {
       exchange.keepReadsRegistered();
     }
     exchange.dispatch(relay::start);
+  }
+
+  /** Refuses new requests from now on (503); those in flight go on. */
+  void shutdown() {
+    drain.shutdown();
+  }
+
+  /** Waits up to {@code ms} for the requests in flight to finish; true if all did. */
+  boolean awaitShutdown(long ms) throws InterruptedException {
+    return drain.await(ms);
   }
 
   private void completed(DownstreamExchange exchange, long start) {

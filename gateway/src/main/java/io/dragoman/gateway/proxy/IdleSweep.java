@@ -8,8 +8,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.xnio.ChannelListener;
-import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
 import org.xnio.StreamConnection;
 import org.xnio.XnioIoThread;
@@ -54,14 +52,13 @@ final class IdleSweep {
   }
 
   /**
-   * Installs the watch on a just-accepted connection: call before any other conduit is stacked on it.
-   *
-   * @return what to run once Undertow has taken the connection: it sets the connection's close listener, and the
-   *     watch's own goes in front of it, so that a closed connection leaves its lane at once. The sweep would drop it
-   *     too, but only at its next pass: under connection churn a lane would hold up to a period's worth of closed
-   *     connections, long enough for the collector to promote them.
+   * Installs the watch on a just-accepted connection: call before any other conduit is stacked on it. A closed
+   * connection leaves its lane at once, from its close listener (XNIO adds it to whatever listener a server sets
+   * later, it does not replace it): the sweep would drop it too, but only at its next pass, and under connection
+   * churn a lane would hold up to a period's worth of closed connections, long enough for the collector to promote
+   * them.
    */
-  Runnable watch(StreamConnection connection) {
+  void watch(StreamConnection connection) {
     Watch watch = new Watch(connection);
     connection.getSourceChannel().setConduit(new Source(connection.getSourceChannel().getConduit(), watch));
     connection.getSinkChannel().setConduit(new Sink(connection.getSinkChannel().getConduit(), watch));
@@ -72,13 +69,7 @@ final class IdleSweep {
     } else {
       thread.execute(() -> lane.add(watch));
     }
-    return () -> {
-      ChannelListener<? super StreamConnection> next = connection.getCloseListener();
-      connection.setCloseListener(closed -> {
-        lane.closed(watch);
-        if (next != null) ChannelListeners.invokeChannelListener(closed, next);
-      });
-    };
+    connection.setCloseListener(closed -> lane.closed(watch));
   }
 
   /** Connections being watched, over all I/O threads (read off-thread: for tests and diagnostics only). */

@@ -82,4 +82,14 @@ final class ListenerOptions {
   static long effectiveIdleTimeoutMs(ProxySettings s) {
     return Math.min(Integer.MAX_VALUE, Math.max(s.idleConnectionTimeoutMs(), s.limits().idleStreamTimeoutMs()));
   }
+
+  /**
+   * The limits within which the gateway's own server reads a head itself ({@link ClientHead}); past them, Undertow
+   * and {@link RequestGuard} answer as they always have. A head must also fit the buffer it is read into.
+   */
+  static ClientHead.Limits ownHeadLimits(ProxySettings s, int bufferBytes) {
+    ListenerLimits l = s.limits();
+    return new ClientHead.Limits(
+        Math.min(bufferBytes, s.maxHeaderBytes()), s.maxHeaders(), l.maxQueryParameters(), l.maxCookies());
+  }
 }

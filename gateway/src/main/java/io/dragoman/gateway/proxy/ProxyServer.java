@@ -2,11 +2,11 @@ package io.dragoman.gateway.proxy;
 
 import io.dragoman.gateway.routing.RouteTable;
 import io.undertow.connector.ByteBufferPool;
-import io.undertow.server.handlers.GracefulShutdownHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.function.Supplier;
+import org.xnio.OptionMap;
 
 /**
  * The public listener ({@link PublicListener}: Undertow's HTTP/1.1 and HTTP/2 prior-knowledge connections, with
@@ -16,7 +16,7 @@ import java.util.function.Supplier;
 public final class ProxyServer implements AutoCloseable {
   private final ProxySettings settings;
   private volatile PublicListener listener;
-  private final GracefulShutdownHandler shutdown;
+  private final GatewayHandler handler;
   private final ConnectionPools pools;
   private final ByteBufferPool buffers;
   private final ByteBufferPool largeBuffers;
@@ -26,12 +26,14 @@ public final class ProxyServer implements AutoCloseable {
    * timeout was never cut: the gateway keeps the limit itself.
    */
   private final IdleSweep idle;
+  /** The buffers' size: a head the own server reads must fit in one. */
+  private static final int HEAD_BUFFER_BYTES = 16 * 1024;
 
   public ProxyServer(
       ProxySettings settings, Supplier<RouteTable> table, UpstreamResolver resolver, ProxyListener listener) {
     this.settings = settings;
     this.idle = new IdleSweep(ListenerOptions.effectiveIdleTimeoutMs(settings));
-    this.buffers = new BufferPool(true, 16 * 1024, 4, -1);
+    this.buffers = new BufferPool(true, HEAD_BUFFER_BYTES, 4, -1);
     // Only bodies that fill a small buffer in one read move to these; keep up to 64 for reuse besides each thread's 4.
     this.largeBuffers = new BufferPool(true, 64 * 1024, 4, 64);
     this.pools =
@@ -42,19 +44,22 @@ public final class ProxyServer implements AutoCloseable {
             settings.upstreamIdleTimeoutMs(),
             settings.maxIdlePerUpstream());
     ProxyContext context = new ProxyContext(pools, largeBuffers, listener, settings.trustedProxies());
-    GatewayHandler handler =
+    this.handler =
         new GatewayHandler(table, context, settings.maxRequestBodyBytes(), new AccessLog(settings.accessLog()));
-    this.shutdown = new GracefulShutdownHandler(handler);
   }
 
   public void start() {
     try {
       long headTimeoutMs = settings.requestHeadTimeoutMs();
-      listener = PublicListener.open(settings, buffers, shutdown, ListenerOptions.of(settings), connection -> {
-        Runnable opened = idle.watch(connection); // lowest, so that every byte either way counts
+      OptionMap options = ListenerOptions.of(settings);
+      Http1ServerConnection.Server own = settings.http1Server() == ProxySettings.Http1Server.OWN
+          ? new Http1ServerConnection.Server(handler::handle, buffers, buffers.getArrayBackedPool(), options,
+              ListenerOptions.ownHeadLimits(settings, HEAD_BUFFER_BYTES), settings.idleConnectionTimeoutMs())
+          : null;
+      listener = PublicListener.open(settings, buffers, handler, options, connection -> {
+        idle.watch(connection); // lowest, so that every byte either way counts
         FramingConduit.install(connection, headTimeoutMs);
-        return opened;
-      });
+      }, own);
     } catch (IOException e) {
       throw new UncheckedIOException("public listener on " + settings.bindAddress() + ":" + settings.port(), e);
     }
@@ -72,8 +77,8 @@ public final class ProxyServer implements AutoCloseable {
 
   /** Stops accepting new requests and waits up to {@code grace} for those in flight. True if all finished. */
   public boolean drain(Duration grace) throws InterruptedException {
-    shutdown.shutdown();
-    return shutdown.awaitShutdown(grace.toMillis());
+    handler.shutdown();
+    return handler.awaitShutdown(grace.toMillis());
   }
 
   @Override

@@ -31,7 +31,30 @@ public record ProxySettings(
     TrustedProxies trustedProxies,
     AccessLog.Format accessLog,
     ListenerLimits limits,
-    Optional<Path> upstreamCaBundle) {
+    Optional<Path> upstreamCaBundle,
+    Http1Server http1Server) {
+
+  /**
+   * Which server reads clear-text HTTP/1.1 requests: the gateway's own ({@link Http1ServerConnection}, which hands
+   * what it does not serve to Undertow) or Undertow's for every request.
+   */
+  public enum Http1Server {
+    OWN,
+    UNDERTOW;
+
+    /** The default: the {@code dragoman.http1-server} system property (own or undertow) if set, else own. */
+    public static Http1Server byDefault() {
+      return parse(System.getProperty("dragoman.http1-server", "own"));
+    }
+
+    public static Http1Server parse(String name) {
+      return switch (name.trim().toLowerCase(java.util.Locale.ROOT)) {
+        case "own" -> OWN;
+        case "undertow" -> UNDERTOW;
+        default -> throw new IllegalArgumentException("http1 server: " + name + " (expected: own or undertow)");
+      };
+    }
+  }
 
   public static ProxySettings defaults(int port) {
     return new ProxySettings(
@@ -48,7 +71,8 @@ public record ProxySettings(
         TrustedProxies.NONE,
         AccessLog.Format.TEXT,
         ListenerLimits.DEFAULTS,
-        Optional.empty());
+        Optional.empty(),
+        Http1Server.byDefault());
   }
 
   public ProxySettings {
@@ -57,6 +81,7 @@ public record ProxySettings(
     Objects.requireNonNull(accessLog, "accessLog");
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(upstreamCaBundle, "upstreamCaBundle");
+    Objects.requireNonNull(http1Server, "http1Server");
     if (port < 0 || port > 65535) throw new IllegalArgumentException("port: " + port + " (expected: 0-65535)");
     positive("maxHeaderBytes", maxHeaderBytes);
     positive("maxHeaders", maxHeaders);
@@ -78,61 +103,67 @@ public record ProxySettings(
   public ProxySettings withPort(int p) {
     return new ProxySettings(bindAddress, p, ioThreads, maxHeaderBytes, maxHeaders, requestHeadTimeoutMs,
         idleConnectionTimeoutMs, maxRequestBodyBytes, upstreamIdleTimeoutMs, maxIdlePerUpstream, trustedProxies,
-        accessLog, limits, upstreamCaBundle);
+        accessLog, limits, upstreamCaBundle, http1Server);
   }
 
   public ProxySettings withAccessLog(AccessLog.Format f) {
     return new ProxySettings(bindAddress, port, ioThreads, maxHeaderBytes, maxHeaders, requestHeadTimeoutMs,
         idleConnectionTimeoutMs, maxRequestBodyBytes, upstreamIdleTimeoutMs, maxIdlePerUpstream, trustedProxies, f,
-        limits, upstreamCaBundle);
+        limits, upstreamCaBundle, http1Server);
   }
 
   public ProxySettings withTrustedProxies(TrustedProxies t) {
     return new ProxySettings(bindAddress, port, ioThreads, maxHeaderBytes, maxHeaders, requestHeadTimeoutMs,
         idleConnectionTimeoutMs, maxRequestBodyBytes, upstreamIdleTimeoutMs, maxIdlePerUpstream, t, accessLog,
-        limits, upstreamCaBundle);
+        limits, upstreamCaBundle, http1Server);
   }
 
   public ProxySettings withBindAddress(String address) {
     return new ProxySettings(address, port, ioThreads, maxHeaderBytes, maxHeaders, requestHeadTimeoutMs,
         idleConnectionTimeoutMs, maxRequestBodyBytes, upstreamIdleTimeoutMs, maxIdlePerUpstream, trustedProxies,
-        accessLog, limits, upstreamCaBundle);
+        accessLog, limits, upstreamCaBundle, http1Server);
   }
 
   public ProxySettings withIoThreads(int threads) {
     return new ProxySettings(bindAddress, port, threads, maxHeaderBytes, maxHeaders, requestHeadTimeoutMs,
         idleConnectionTimeoutMs, maxRequestBodyBytes, upstreamIdleTimeoutMs, maxIdlePerUpstream, trustedProxies,
-        accessLog, limits, upstreamCaBundle);
+        accessLog, limits, upstreamCaBundle, http1Server);
   }
 
   /** Head limits: bytes of request line and headers, number of header fields, time to receive them. */
   public ProxySettings withHeadLimits(int bytes, int fields, long timeoutMs) {
     return new ProxySettings(bindAddress, port, ioThreads, bytes, fields, timeoutMs, idleConnectionTimeoutMs,
         maxRequestBodyBytes, upstreamIdleTimeoutMs, maxIdlePerUpstream, trustedProxies, accessLog, limits,
-        upstreamCaBundle);
+        upstreamCaBundle, http1Server);
   }
 
   public ProxySettings withIdleConnectionTimeoutMs(long ms) {
     return new ProxySettings(bindAddress, port, ioThreads, maxHeaderBytes, maxHeaders, requestHeadTimeoutMs, ms,
         maxRequestBodyBytes, upstreamIdleTimeoutMs, maxIdlePerUpstream, trustedProxies, accessLog, limits,
-        upstreamCaBundle);
+        upstreamCaBundle, http1Server);
   }
 
   public ProxySettings withMaxRequestBodyBytes(long bytes) {
     return new ProxySettings(bindAddress, port, ioThreads, maxHeaderBytes, maxHeaders, requestHeadTimeoutMs,
         idleConnectionTimeoutMs, bytes, upstreamIdleTimeoutMs, maxIdlePerUpstream, trustedProxies, accessLog, limits,
-        upstreamCaBundle);
+        upstreamCaBundle, http1Server);
   }
 
   public ProxySettings withLimits(ListenerLimits l) {
     return new ProxySettings(bindAddress, port, ioThreads, maxHeaderBytes, maxHeaders, requestHeadTimeoutMs,
         idleConnectionTimeoutMs, maxRequestBodyBytes, upstreamIdleTimeoutMs, maxIdlePerUpstream, trustedProxies,
-        accessLog, l, upstreamCaBundle);
+        accessLog, l, upstreamCaBundle, http1Server);
   }
 
   public ProxySettings withUpstreamCaBundle(Path caBundle) {
     return new ProxySettings(bindAddress, port, ioThreads, maxHeaderBytes, maxHeaders, requestHeadTimeoutMs,
         idleConnectionTimeoutMs, maxRequestBodyBytes, upstreamIdleTimeoutMs, maxIdlePerUpstream, trustedProxies,
-        accessLog, limits, Optional.of(caBundle));
+        accessLog, limits, Optional.of(caBundle), http1Server);
+  }
+
+  public ProxySettings withHttp1Server(Http1Server server) {
+    return new ProxySettings(bindAddress, port, ioThreads, maxHeaderBytes, maxHeaders, requestHeadTimeoutMs,
+        idleConnectionTimeoutMs, maxRequestBodyBytes, upstreamIdleTimeoutMs, maxIdlePerUpstream, trustedProxies,
+        accessLog, limits, upstreamCaBundle, server);
   }
 }

@@ -8,7 +8,7 @@ import io.undertow.server.protocol.http.HttpOpenListener;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.function.Function;
+import java.util.function.Consumer;
 import org.xnio.ChannelListener;
 import org.xnio.IoUtils;
 import org.xnio.OptionMap;
@@ -46,15 +46,17 @@ final class PublicListener implements AutoCloseable {
    *
    * @param undertowOptions the connection options (see {@link ListenerOptions}); must enable HTTP/2 for prior
    *     knowledge to be accepted
-   * @param onAccept runs on the connection's I/O thread before Undertow sees it; what it returns runs right after
-   *     Undertow has taken the connection
+   * @param onAccept runs on the connection's I/O thread before any server sees it
+   * @param own the gateway's own HTTP/1.1 server, which hands Undertow what it does not serve; null: Undertow serves
+   *     every connection
    */
   static PublicListener open(
       ProxySettings settings,
       ByteBufferPool buffers,
       HttpHandler root,
       OptionMap undertowOptions,
-      Function<StreamConnection, Runnable> onAccept)
+      Consumer<StreamConnection> onAccept,
+      Http1ServerConnection.Server own)
       throws IOException {
     int ioThreads = settings.ioThreads() > 0 ? settings.ioThreads() : Runtime.getRuntime().availableProcessors();
     XnioWorker worker = Xnio.getInstance(Undertow.class.getClassLoader()).createWorker(OptionMap.builder()
@@ -73,9 +75,12 @@ final class PublicListener implements AutoCloseable {
       try {
         StreamConnection connection = channel.accept();
         if (connection == null) return;
-        Runnable opened = onAccept.apply(connection);
-        http.handleEvent(connection);
-        opened.run();
+        onAccept.accept(connection);
+        if (own == null) {
+          http.handleEvent(connection);
+        } else {
+          Http1ServerConnection.serve(connection, own, http::handleEvent);
+        }
       } catch (IOException e) {
         UndertowLogger.REQUEST_IO_LOGGER.ioException(e);
       }

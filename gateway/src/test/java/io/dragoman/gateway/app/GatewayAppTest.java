@@ -71,7 +71,7 @@ class GatewayAppTest {
 
   private void start() throws Exception {
     GatewayConfig config = new GatewayConfig(List.of(dir), false, "default", false, Optional.empty(), "default", 0, 0,
-        "127.0.0.1", AccessLog.Format.OFF, List.of(), Duration.ZERO, Duration.ofSeconds(5), false, "127.0.0.1", UpstreamPolicy.DEFAULTS, Optional.empty(), 0,
+        "127.0.0.1", AccessLog.Format.OFF, List.of(), Duration.ZERO, Duration.ofSeconds(5), false, "127.0.0.1", UpstreamPolicy.DEFAULTS, Optional.empty(), 0, io.dragoman.gateway.proxy.ProxySettings.Http1Server.byDefault(),
         ListenerFlags.DEFAULTS);
     gateway = new Gateway(config, Clock.systemUTC(), new DnsResolver(Duration.ofSeconds(30)));
     gateway.start();

@@ -62,7 +62,7 @@ class GatewayKubernetesTest {
 
   private void startGateway(boolean singleNamespace, String ambassadorId) throws Exception {
     GatewayConfig config = new GatewayConfig(List.of(), true, "default", singleNamespace, Optional.empty(),
-        ambassadorId, 0, 0, "127.0.0.1", AccessLog.Format.OFF, List.of(), Duration.ZERO, Duration.ofSeconds(5), false, "127.0.0.1", UpstreamPolicy.DEFAULTS, Optional.empty(), 0,
+        ambassadorId, 0, 0, "127.0.0.1", AccessLog.Format.OFF, List.of(), Duration.ZERO, Duration.ofSeconds(5), false, "127.0.0.1", UpstreamPolicy.DEFAULTS, Optional.empty(), 0, io.dragoman.gateway.proxy.ProxySettings.Http1Server.byDefault(),
         ListenerFlags.DEFAULTS);
     gateway = new Gateway(config, Clock.systemUTC(), resolver, () -> client);
     gateway.start();

@@ -76,7 +76,7 @@ class PropagationBenchmark {
 
     long heapBefore = usedHeapAfterGc();
     GatewayConfig config = new GatewayConfig(List.of(), true, "default", false, Optional.empty(), "default", 0, 0,
-        "127.0.0.1", AccessLog.Format.OFF, List.of(), Duration.ZERO, Duration.ofSeconds(5), false, "127.0.0.1", UpstreamPolicy.DEFAULTS, Optional.empty(), 0,
+        "127.0.0.1", AccessLog.Format.OFF, List.of(), Duration.ZERO, Duration.ofSeconds(5), false, "127.0.0.1", UpstreamPolicy.DEFAULTS, Optional.empty(), 0, io.dragoman.gateway.proxy.ProxySettings.Http1Server.byDefault(),
         ListenerFlags.DEFAULTS);
     long t0 = System.nanoTime();
     Gateway gateway = new Gateway(config, Clock.systemUTC(), everythingToUpstream, () -> client);

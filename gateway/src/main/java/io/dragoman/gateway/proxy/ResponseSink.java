@@ -1,0 +1,154 @@
+package io.dragoman.gateway.proxy;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import org.xnio.Buffers;
+import org.xnio.IoUtils;
+import org.xnio.channels.StreamSourceChannel;
+import org.xnio.conduits.AbstractStreamSinkConduit;
+import org.xnio.conduits.ConduitWritableByteChannel;
+import org.xnio.conduits.Conduits;
+import org.xnio.conduits.StreamSinkConduit;
+
+/**
+ * A response on the gateway's own HTTP/1.1 connection, just above the socket: the head goes out in the same write as
+ * the first body bytes (one {@code writev}), a body of declared length is held to it, and the response is done once
+ * its writes are shut down and everything is flushed. A chunked body has Undertow's chunking conduit above this one.
+ */
+final class ResponseSink extends AbstractStreamSinkConduit<StreamSinkConduit> {
+  private final Http1ServerExchange exchange;
+  /** Body bytes still owed under Content-Length; -1 when the body is not counted here (chunked above). */
+  private long remaining;
+  private ByteBuffer head;
+  private final ByteBuffer[] pair = new ByteBuffer[2];
+  private boolean terminated;
+  private boolean done;
+
+  /** @param length the declared body length; -1 when the conduit above frames the body itself */
+  ResponseSink(StreamSinkConduit socket, Http1ServerExchange exchange, long length) {
+    super(socket);
+    this.exchange = exchange;
+    this.remaining = length;
+  }
+
+  @Override
+  public int write(ByteBuffer src) throws IOException {
+    ByteBuffer pending = pendingHead();
+    int limit = src.limit();
+    if (remaining >= 0 && src.remaining() > remaining) {
+      if (remaining == 0 && src.hasRemaining()) throw new IOException("response body longer than its Content-Length");
+      src.limit(src.position() + (int) remaining);
+    }
+    int before = src.position();
+    try {
+      if (pending == null) {
+        next.write(src);
+      } else {
+        pair[0] = pending;
+        pair[1] = src;
+        next.write(pair, 0, 2);
+        pair[1] = null;
+        if (!pending.hasRemaining()) headWritten();
+      }
+    } finally {
+      src.limit(limit);
+    }
+    return counted(src.position() - before);
+  }
+
+  @Override
+  public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+    ByteBuffer pending = pendingHead();
+    if (remaining >= 0) {
+      // A counted body is written one buffer at a time (Pump and the senders use one).
+      for (int i = offset; i < offset + length; i++) if (srcs[i].hasRemaining()) return write(srcs[i]);
+      if (pending != null) write(ByteBuffer.allocate(0));
+      return 0;
+    }
+    long before = Buffers.remaining(srcs, offset, length);
+    if (pending == null) {
+      next.write(srcs, offset, length);
+    } else {
+      ByteBuffer[] all = new ByteBuffer[length + 1];
+      all[0] = pending;
+      System.arraycopy(srcs, offset, all, 1, length);
+      next.write(all, 0, all.length);
+      if (!pending.hasRemaining()) headWritten();
+    }
+    return counted(before - Buffers.remaining(srcs, offset, length));
+  }
+
+  private int counted(long n) {
+    if (remaining > 0) remaining -= n;
+    exchange.sent(n);
+    return (int) n;
+  }
+
+  /** The head if it is not all out yet (committing the response if it was not); null once written. */
+  private ByteBuffer pendingHead() {
+    if (head == null && !exchange.committed()) head = exchange.commit();
+    return head == null || !head.hasRemaining() ? null : head;
+  }
+
+  private void headWritten() {
+    head = null;
+    exchange.headWritten();
+  }
+
+  @Override
+  public int writeFinal(ByteBuffer src) throws IOException {
+    return Conduits.writeFinalBasic(this, src);
+  }
+
+  @Override
+  public long writeFinal(ByteBuffer[] srcs, int offset, int length) throws IOException {
+    return Conduits.writeFinalBasic(this, srcs, offset, length);
+  }
+
+  @Override
+  public long transferFrom(FileChannel src, long position, long count) throws IOException {
+    return src.transferTo(position, count, new ConduitWritableByteChannel(this));
+  }
+
+  @Override
+  public long transferFrom(StreamSourceChannel source, long count, ByteBuffer throughBuffer) throws IOException {
+    return IoUtils.transfer(source, count, throughBuffer, new ConduitWritableByteChannel(this));
+  }
+
+  @Override
+  public void terminateWrites() throws IOException {
+    if (terminated) return;
+    pendingHead(); // an empty response still has a head
+    terminated = true;
+    if (remaining > 0) exchange.truncated(); // the body ended short of its Content-Length: only a close says so
+  }
+
+  @Override
+  public boolean flush() throws IOException {
+    ByteBuffer pending = pendingHead();
+    if (pending != null) {
+      next.write(pending);
+      if (pending.hasRemaining()) return false;
+      headWritten();
+    }
+    if (!next.flush()) return false;
+    if (terminated && !done) {
+      done = true;
+      exchange.responseDone();
+    }
+    return true;
+  }
+
+  @Override
+  public boolean isWriteShutdown() {
+    return terminated;
+  }
+
+  @Override
+  public void truncateWrites() throws IOException {
+    terminated = true;
+    exchange.truncated();
+    exchange.closeConnection();
+  }
+}
