@@ -20,8 +20,8 @@ import org.xnio.channels.StreamSourceChannel;
  * GatewayHandler}, {@link ProxyExchange} and their helpers use of the server that accepted the request, and no more.
  *
  * <p>Why it exists: the handling must not depend on which server parsed the request. Today {@link UndertowExchange}
- * adapts Undertow's {@code HttpServerExchange}; a second implementation, the gateway's own HTTP/1.1 server for
- * clear-text connections, is to follow (Undertow's server side costs too much per request). Plain data types that
+ * adapts Undertow's {@code HttpServerExchange}; {@link Http1ServerExchange} is the gateway's own HTTP/1.1 server's
+ * (Undertow's server side costs too much per request). Plain data types that
  * any server can fill (Undertow's {@link HeaderMap}, {@link HttpString}, {@link AttachmentKey}; XNIO's channels,
  * threads and option maps) stay; what is specific to one server is said in the gateway's own terms
  * ({@link #dispatch}, {@link #onComplete}, {@link #closeConnection}...).
@@ -105,7 +105,10 @@ interface DownstreamExchange {
 
   void setResponseContentLength(long length);
 
-  /** Whether the response head is committed: too late for another status. */
+  /**
+   * Whether the response has started: its channel handed out (its framing fixed) or its head committed. Too late for
+   * another status or another body then.
+   */
   boolean isResponseStarted();
 
   /** The connection closes once this response is out. */

@@ -277,9 +277,10 @@ final class Http1ServerExchange extends AbstractAttachable implements Downstream
     responseHeaders.put(Headers.CONTENT_LENGTH, length);
   }
 
+  /** As in Undertow: started once the response channel is handed out, its framing fixed, even before a byte. */
   @Override
   public boolean isResponseStarted() {
-    return committed;
+    return responseChannel != null || committed;
   }
 
   @Override
