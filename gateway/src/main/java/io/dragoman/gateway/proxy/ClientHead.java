@@ -120,6 +120,7 @@ final class ClientHead {
       long contentLength = -1;
       int hosts = 0;
       int fields = 0;
+      int cookies = 0;
       boolean close = false;
       while (!(a[i] == '\r' && a[i + 1] == '\n')) {
         if (++fields > limits.maxHeaders()) return HAND_OFF;
@@ -145,7 +146,8 @@ final class ClientHead {
           }
           case 'c' -> close |= hasToken(value, "close");
           case 'k' -> {
-            if (count(value, ';') + 1 > limits.maxCookies()) return HAND_OFF;
+            cookies += count(value, ';') + 1; // over all Cookie fields of the request
+            if (cookies > limits.maxCookies()) return HAND_OFF;
           }
           case 'x' -> {
             return HAND_OFF; // Transfer-Encoding, Expect, Upgrade

@@ -286,6 +286,8 @@ class ClientHeadTest {
 
     assertThat(parse(get("/", "Cookie: a=1; b=2"), limits)).isNotSameAs(ClientHead.HAND_OFF);
     assertThat(parse(get("/", "Cookie: a=1; b=2; c=3"), limits)).isSameAs(ClientHead.HAND_OFF);
+    // counted over all Cookie fields of the request
+    assertThat(parse(get("/", "Cookie: a=1", "Cookie: b=2; c=3"), limits)).isSameAs(ClientHead.HAND_OFF);
   }
 
   @Test
