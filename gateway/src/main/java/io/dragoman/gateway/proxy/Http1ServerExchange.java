@@ -441,6 +441,9 @@ final class Http1ServerExchange extends AbstractAttachable implements Downstream
       for (Runnable r : commitListeners) r.run();
     }
     committed = true;
+    // A body over the limit is not read, nor drained behind the answer (it may be huge, or never come): the
+    // connection closes, as Undertow's does.
+    if (!body.complete() && body.overLimit()) persistent = false;
     // Undertow's server says keep-alive on every persistent HTTP/1.1 response; clients and tests have seen it so.
     responseHeaders.put(Headers.CONNECTION, persistent ? KEEP_ALIVE : CLOSE);
     if (!responseHeaders.contains(Headers.DATE)) responseHeaders.put(Headers.DATE, HttpDate.now());

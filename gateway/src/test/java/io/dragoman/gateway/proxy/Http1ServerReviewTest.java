@@ -47,6 +47,24 @@ class Http1ServerReviewTest {
     }
   }
 
+  /**
+   * A declared body over the route's limit is answered 413 at once; the body nobody will read must not hold the
+   * connection open: Undertow closes it, where the own server waited to read and drop the whole refused body.
+   */
+  @ParameterizedTest
+  @EnumSource(ProxySettings.Http1Server.class)
+  void aBodyOverTheLimitIsRefusedAndTheConnectionClosed(ProxySettings.Http1Server server) throws Exception {
+    try (HardeningRig rig = rig(server)) {
+      rig.routes(Mapping.builder("small", "/small/", rig.service("small.ns", 80)).forward(maxBody(1024)).build());
+
+      HardeningRig.Exchange x = rig.send(head("POST /small/x HTTP/1.1", "Host: a", "Content-Length: 4096"));
+
+      assertThat(x.responses()).extracting(HardeningRig.Response::status).containsExactly(413);
+      assertThat(x.closed()).isTrue();
+      assertThat(rig.upstream.getRequestCount()).isZero();
+    }
+  }
+
   private static ForwardSpec maxBody(long bytes) {
     ForwardSpec d = ForwardSpec.DEFAULTS;
     return new ForwardSpec(d.rewrite(), d.regexRewrite(), d.hostRewrite(), d.autoHostRewrite(), d.addRequestHeaders(),
