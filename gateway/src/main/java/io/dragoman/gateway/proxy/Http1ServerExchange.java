@@ -1,5 +1,6 @@
 package io.dragoman.gateway.proxy;
 
+import io.undertow.UndertowOptions;
 import io.undertow.conduits.ChunkedStreamSinkConduit;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.server.protocol.http.HttpAttachments;
@@ -65,6 +66,9 @@ final class Http1ServerExchange extends AbstractAttachable implements Downstream
     this.head = head;
     this.body = body;
     this.persistent = !head.close;
+    // Until a route sets its own, the listener's limit holds (as on Undertow's exchange): an early answer to a body
+    // over it closes the connection rather than drain that body.
+    body.maxBytes(connection.guardLimits().get(UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE));
   }
 
   /**

@@ -65,6 +65,24 @@ class Http1ServerReviewTest {
     }
   }
 
+  /**
+   * Before a route sets its limit, the listener's ({@code maxRequestBodyBytes}, Undertow's MAX_ENTITY_SIZE) applies:
+   * an early answer (here 404) to a request declaring a body over it closes the connection rather than drain it.
+   */
+  @ParameterizedTest
+  @EnumSource(ProxySettings.Http1Server.class)
+  void anEarlyAnswerToABodyOverTheListenerLimitClosesTheConnection(ProxySettings.Http1Server server)
+      throws Exception {
+    try (HardeningRig rig = new HardeningRig(s -> s.withHttp1Server(server).withMaxRequestBodyBytes(1024))) {
+      rig.routes(Mapping.builder("only", "/only/", rig.service("only.ns", 80)).build());
+
+      HardeningRig.Exchange x = rig.send(head("POST /elsewhere HTTP/1.1", "Host: a", "Content-Length: 4096"));
+
+      assertThat(x.responses()).extracting(HardeningRig.Response::status).containsExactly(404);
+      assertThat(x.closed()).isTrue();
+    }
+  }
+
   private static ForwardSpec maxBody(long bytes) {
     ForwardSpec d = ForwardSpec.DEFAULTS;
     return new ForwardSpec(d.rewrite(), d.regexRewrite(), d.hostRewrite(), d.autoHostRewrite(), d.addRequestHeaders(),
