@@ -63,7 +63,9 @@ final class ClientHead {
     while (start + 1 < to && a[start] == '\r' && a[start + 1] == '\n') start += 2;
     int headEnd = headEnd(a, start, Math.min(to, start + limits.maxHeadBytes()));
     if (headEnd == -2) return HAND_OFF; // a bare LF: Undertow's to judge
-    if (headEnd < 0) return to - start >= limits.maxHeadBytes() ? HAND_OFF : null;
+    // Counted from the first byte, empty lines included: a buffer that fills before the head ends must be handed
+    // off, or the connection would wait, reading into no room at all, for a head that cannot arrive.
+    if (headEnd < 0) return to - from >= limits.maxHeadBytes() ? HAND_OFF : null;
     return new Reader(a, start, headEnd, limits).read();
   }
 

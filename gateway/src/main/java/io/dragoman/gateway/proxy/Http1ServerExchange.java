@@ -1,5 +1,6 @@
 package io.dragoman.gateway.proxy;
 
+import io.undertow.UndertowOptions;
 import io.undertow.conduits.ChunkedStreamSinkConduit;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.server.protocol.http.HttpAttachments;
@@ -65,6 +66,9 @@ final class Http1ServerExchange extends AbstractAttachable implements Downstream
     this.head = head;
     this.body = body;
     this.persistent = !head.close;
+    // Until a route sets its own, the listener's limit holds (as on Undertow's exchange): an early answer to a body
+    // over it closes the connection rather than drain that body.
+    body.maxBytes(connection.guardLimits().get(UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE));
   }
 
   /**
@@ -442,6 +446,9 @@ final class Http1ServerExchange extends AbstractAttachable implements Downstream
       for (Runnable r : commitListeners) r.run();
     }
     committed = true;
+    // A body over the limit is not read, nor drained behind the answer (it may be huge, or never come): the
+    // connection closes, as Undertow's does.
+    if (!body.complete() && body.overLimit()) persistent = false;
     // Undertow's server says keep-alive on every persistent HTTP/1.1 response; clients and tests have seen it so.
     responseHeaders.put(Headers.CONNECTION, persistent ? KEEP_ALIVE : CLOSE);
     if (!responseHeaders.contains(Headers.DATE)) responseHeaders.put(Headers.DATE, HttpDate.now());

@@ -51,9 +51,14 @@ final class RequestBody extends ReadingSourceConduit {
     return maxBytes;
   }
 
+  /** Whether the declared body is over the size limit: it is never read, and only a close gets rid of it. */
+  boolean overLimit() {
+    return length > maxBytes;
+  }
+
   @Override
   public int read(ByteBuffer dst) throws IOException {
-    if (remaining > 0 && length > maxBytes) throw new RequestTooBigException();
+    if (remaining > 0 && overLimit()) throw new RequestTooBigException();
     return readBody(dst);
   }
 
