@@ -43,6 +43,7 @@ final class Http1ServerConnection implements ReadReadyHandler {
       ByteBufferPool buffers,
       ByteBufferPool heads,
       OptionMap guardLimits,
+      long maxRequestBodyBytes,
       ClientHead.Limits limits,
       long idleConnectionTimeoutMs) {}
 
@@ -263,12 +264,12 @@ final class Http1ServerConnection implements ReadReadyHandler {
       close();
       return;
     }
+    source.setReadReadyHandler(this); // a body read whole off the socket may have left its reader's handler there
     if (reading) return; // the read loop goes on with the next request
     if (buffered() > 0) {
       // A pipelined request: started from the event loop, not from inside the call that ended this exchange.
       execute(this::readRequests);
     } else {
-      source.setReadReadyHandler(this);
       waitForRequest();
       source.resumeReads();
     }
@@ -276,8 +277,8 @@ final class Http1ServerConnection implements ReadReadyHandler {
 
   void handlerFailed(Http1ServerExchange ex, Throwable e) {
     UndertowLogger.REQUEST_LOGGER.errorf(e, "request handling failed");
-    if (ex.isResponseStarted() || ex.isCompleted()) {
-      close();
+    if (ex.isResponseStarted() || ex.isCompleted() || ex.isEnding()) {
+      close(); // too late for a 500 (or one is already on its way): only a close is honest
       return;
     }
     ex.responseHeaders().clear();
@@ -304,6 +305,11 @@ final class Http1ServerConnection implements ReadReadyHandler {
 
   OptionMap guardLimits() {
     return server.guardLimits();
+  }
+
+  /** The listener's body limit, until a route sets its own. */
+  long maxRequestBodyBytes() {
+    return server.maxRequestBodyBytes();
   }
 
   XnioIoThread ioThread() {

@@ -1,6 +1,5 @@
 package io.dragoman.gateway.proxy;
 
-import io.undertow.UndertowOptions;
 import io.undertow.conduits.ChunkedStreamSinkConduit;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.server.protocol.http.HttpAttachments;
@@ -68,7 +67,7 @@ final class Http1ServerExchange extends AbstractAttachable implements Downstream
     this.persistent = !head.close;
     // Until a route sets its own, the listener's limit holds (as on Undertow's exchange): an early answer to a body
     // over it closes the connection rather than drain that body.
-    body.maxBytes(connection.guardLimits().get(UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE));
+    body.maxBytes(connection.maxRequestBodyBytes());
   }
 
   /**
@@ -347,7 +346,8 @@ final class Http1ServerExchange extends AbstractAttachable implements Downstream
     // The chunking conduit turns an empty body into Content-Length: 0 itself, before the head goes out.
     responseHeaders.put(Headers.TRANSFER_ENCODING, Headers.CHUNKED.toString());
     ResponseSink raw = new ResponseSink(connection.socketSink(), this, -1);
-    return new ChunkedStreamSinkConduit(raw, connection.buffers(), true, true, responseHeaders, c -> {}, this);
+    return new ResponseSink.BodyCount(
+        new ChunkedStreamSinkConduit(raw, connection.buffers(), true, true, responseHeaders, c -> {}, this), this);
   }
 
   private long declaredLength() {
@@ -499,6 +499,11 @@ final class Http1ServerExchange extends AbstractAttachable implements Downstream
       }
     }
     connection.exchangeDone(this, responseDone && persistent());
+  }
+
+  /** Whether the response is being ended (sent whole, or ended empty). */
+  boolean isEnding() {
+    return ending;
   }
 
   boolean isCompleted() {

@@ -54,6 +54,7 @@ public final class ProxyServer implements AutoCloseable {
       OptionMap options = ListenerOptions.of(settings);
       Http1ServerConnection.Server own = settings.http1Server() == ProxySettings.Http1Server.OWN
           ? new Http1ServerConnection.Server(handler::handle, buffers, buffers.getArrayBackedPool(), options,
+              settings.maxRequestBodyBytes(),
               ListenerOptions.ownHeadLimits(settings, HEAD_BUFFER_BYTES), settings.idleConnectionTimeoutMs())
           : null;
       listener = PublicListener.open(settings, buffers, handler, options, connection -> {

@@ -2,13 +2,7 @@ package io.dragoman.gateway.proxy;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import org.xnio.Buffers;
-import org.xnio.IoUtils;
-import org.xnio.channels.StreamSourceChannel;
-import org.xnio.conduits.AbstractStreamSinkConduit;
-import org.xnio.conduits.ConduitWritableByteChannel;
-import org.xnio.conduits.Conduits;
 import org.xnio.conduits.StreamSinkConduit;
 
 /**
@@ -16,7 +10,7 @@ import org.xnio.conduits.StreamSinkConduit;
  * the first body bytes (one {@code writev}), a body of declared length is held to it, and the response is done once
  * its writes are shut down and everything is flushed. A chunked body has Undertow's chunking conduit above this one.
  */
-final class ResponseSink extends AbstractStreamSinkConduit<StreamSinkConduit> {
+final class ResponseSink extends WritingSinkConduit {
   private final Http1ServerExchange exchange;
   /** Body bytes still owed under Content-Length; -1 when the body is not counted here (chunked above). */
   private long remaining;
@@ -79,10 +73,37 @@ final class ResponseSink extends AbstractStreamSinkConduit<StreamSinkConduit> {
     return counted(before - Buffers.remaining(srcs, offset, length));
   }
 
+  /** Counts body bytes; under a chunked body these are chunk framing too, which {@link BodyCount} leaves out. */
   private int counted(long n) {
-    if (remaining > 0) remaining -= n;
-    exchange.sent(n);
+    if (remaining >= 0) {
+      remaining -= n;
+      exchange.sent(n);
+    }
     return (int) n;
+  }
+
+  /** Counts the body bytes written through a conduit above this one (the chunking conduit). */
+  static final class BodyCount extends WritingSinkConduit {
+    private final Http1ServerExchange exchange;
+
+    BodyCount(StreamSinkConduit next, Http1ServerExchange exchange) {
+      super(next);
+      this.exchange = exchange;
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+      int n = next.write(src);
+      exchange.sent(n);
+      return n;
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+      long n = next.write(srcs, offset, length);
+      exchange.sent(n);
+      return n;
+    }
   }
 
   /** The head if it is not all out yet (committing the response if it was not); null once written. */
@@ -94,26 +115,6 @@ final class ResponseSink extends AbstractStreamSinkConduit<StreamSinkConduit> {
   private void headWritten() {
     head = null;
     exchange.headWritten();
-  }
-
-  @Override
-  public int writeFinal(ByteBuffer src) throws IOException {
-    return Conduits.writeFinalBasic(this, src);
-  }
-
-  @Override
-  public long writeFinal(ByteBuffer[] srcs, int offset, int length) throws IOException {
-    return Conduits.writeFinalBasic(this, srcs, offset, length);
-  }
-
-  @Override
-  public long transferFrom(FileChannel src, long position, long count) throws IOException {
-    return src.transferTo(position, count, new ConduitWritableByteChannel(this));
-  }
-
-  @Override
-  public long transferFrom(StreamSourceChannel source, long count, ByteBuffer throughBuffer) throws IOException {
-    return IoUtils.transfer(source, count, throughBuffer, new ConduitWritableByteChannel(this));
   }
 
   @Override
