@@ -164,9 +164,17 @@ final class ClientHead {
 
     /** The method as Undertow's constant where there is one; null for those left to Undertow. */
     private HttpString method(int from, int to) {
+      if (exactly(from, to, "GET")) return Methods.GET; // the two that carry nearly all traffic, without a String
+      if (exactly(from, to, "POST")) return Methods.POST;
       String name = ascii(from, to);
       if (name.equals("HEAD") || name.equals("CONNECT") || name.equals("PRI")) return null;
       return Methods.fromString(name);
+    }
+
+    private boolean exactly(int from, int to, String s) {
+      if (to - from != s.length()) return false;
+      for (int k = 0; k < s.length(); k++) if (a[from + k] != s.charAt(k)) return false;
+      return true;
     }
 
     /**

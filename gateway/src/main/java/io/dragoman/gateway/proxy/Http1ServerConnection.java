@@ -58,6 +58,7 @@ final class Http1ServerConnection implements ReadReadyHandler {
   private RequestBody draining;
   private Runnable afterDrain;
   private boolean reading; // inside the read loop: an exchange that ends lets the loop go on
+  private boolean readsLent; // a body's reader has had the socket's read handler since it was last reclaimed
   private boolean closed;
   private InetSocketAddress peer;
   private InetSocketAddress local;
@@ -211,8 +212,14 @@ final class Http1ServerConnection implements ReadReadyHandler {
     return n;
   }
 
+  /** A body's reader puts its own handler on the socket. */
+  void lendReads() {
+    readsLent = true;
+  }
+
   /** The body's reader is done with the socket: readiness comes back here. */
   void reclaimReads() {
+    readsLent = false;
     source.setReadReadyHandler(this);
   }
 
@@ -264,7 +271,7 @@ final class Http1ServerConnection implements ReadReadyHandler {
       close();
       return;
     }
-    source.setReadReadyHandler(this); // a body read whole off the socket may have left its reader's handler there
+    if (readsLent) reclaimReads(); // a body read whole off the socket may have left its reader's handler there
     if (reading) return; // the read loop goes on with the next request
     if (buffered() > 0) {
       // A pipelined request: started from the event loop, not from inside the call that ended this exchange.

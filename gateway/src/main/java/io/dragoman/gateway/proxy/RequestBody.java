@@ -115,6 +115,7 @@ final class RequestBody extends ReadingSourceConduit {
     }
     if (!onSocket) {
       onSocket = true;
+      connection.lendReads();
       next.setReadReadyHandler(handler);
     }
     next.resumeReads();

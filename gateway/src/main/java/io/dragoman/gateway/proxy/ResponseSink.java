@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.xnio.Buffers;
 import org.xnio.conduits.StreamSinkConduit;
+import org.xnio.conduits.WriteReadyHandler;
 
 /**
  * A response on the gateway's own HTTP/1.1 connection, just above the socket: the head goes out in the same write as
@@ -18,6 +19,8 @@ final class ResponseSink extends WritingSinkConduit {
   private final ByteBuffer[] pair = new ByteBuffer[2];
   private boolean terminated;
   private boolean done;
+  private WriteReadyHandler handler;
+  private boolean onSocket; // the handler is installed on the socket's conduit
 
   /** @param length the declared body length; -1 when the conduit above frames the body itself */
   ResponseSink(StreamSinkConduit socket, Http1ServerExchange exchange, long length) {
@@ -115,6 +118,34 @@ final class ResponseSink extends WritingSinkConduit {
   private void headWritten() {
     head = null;
     exchange.headWritten();
+  }
+
+  /**
+   * Kept here until the response must wait for the socket: a response that goes out at once (nearly all) then costs
+   * no handler change on the connection's conduits.
+   */
+  @Override
+  public void setWriteReadyHandler(WriteReadyHandler handler) {
+    this.handler = handler;
+    if (onSocket) next.setWriteReadyHandler(handler);
+  }
+
+  @Override
+  public void resumeWrites() {
+    toSocket();
+    next.resumeWrites();
+  }
+
+  @Override
+  public void wakeupWrites() {
+    toSocket();
+    next.wakeupWrites();
+  }
+
+  private void toSocket() {
+    if (onSocket) return;
+    onSocket = true;
+    next.setWriteReadyHandler(handler);
   }
 
   @Override
