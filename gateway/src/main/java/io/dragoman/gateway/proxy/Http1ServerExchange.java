@@ -2,6 +2,7 @@ package io.dragoman.gateway.proxy;
 
 import io.undertow.conduits.ChunkedStreamSinkConduit;
 import io.undertow.connector.ByteBufferPool;
+import io.undertow.connector.PooledByteBuffer;
 import io.undertow.server.protocol.http.HttpAttachments;
 import io.undertow.util.AbstractAttachable;
 import io.undertow.util.AttachmentKey;
@@ -47,6 +48,7 @@ final class Http1ServerExchange extends AbstractAttachable implements Downstream
   private boolean persistent;
   private ConduitStreamSourceChannel requestChannel;
   private ConduitStreamSinkChannel responseChannel;
+  private ResponseSink sink;
   private ArrayList<Runnable> commitListeners;
   private ArrayList<Runnable> completeListeners;
   private boolean committed;
@@ -338,14 +340,14 @@ final class Http1ServerExchange extends AbstractAttachable implements Downstream
     if (status < 200 || status == 204 || status == 304) {
       responseHeaders.remove(Headers.TRANSFER_ENCODING);
       if (status != 304) responseHeaders.remove(Headers.CONTENT_LENGTH);
-      return new ResponseSink(connection.socketSink(), this, 0);
+      return sink = new ResponseSink(connection.socketSink(), this, 0);
     }
     long length = declaredLength();
-    if (length >= 0) return new ResponseSink(connection.socketSink(), this, length);
+    if (length >= 0) return sink = new ResponseSink(connection.socketSink(), this, length);
     responseHeaders.remove(Headers.CONTENT_LENGTH);
     // The chunking conduit turns an empty body into Content-Length: 0 itself, before the head goes out.
     responseHeaders.put(Headers.TRANSFER_ENCODING, Headers.CHUNKED.toString());
-    ResponseSink raw = new ResponseSink(connection.socketSink(), this, -1);
+    ResponseSink raw = sink = new ResponseSink(connection.socketSink(), this, -1);
     return new ResponseSink.BodyCount(
         new ChunkedStreamSinkConduit(raw, connection.buffers(), true, true, responseHeaders, c -> {}, this), this);
   }
@@ -441,7 +443,7 @@ final class Http1ServerExchange extends AbstractAttachable implements Downstream
   }
 
   /** Commits the response: runs the commit listeners, then writes the head; returns it, ready to be written. */
-  ByteBuffer commit() {
+  PooledByteBuffer commit() {
     if (commitListeners != null) {
       for (Runnable r : commitListeners) r.run();
     }
@@ -452,7 +454,7 @@ final class Http1ServerExchange extends AbstractAttachable implements Downstream
     // Undertow's server says keep-alive on every persistent HTTP/1.1 response; clients and tests have seen it so.
     responseHeaders.put(Headers.CONNECTION, persistent ? KEEP_ALIVE : CLOSE);
     if (!responseHeaders.contains(Headers.DATE)) responseHeaders.put(Headers.DATE, HttpDate.now());
-    return ResponseHeadWriter.write(status, StatusCodes.getReason(status), responseHeaders);
+    return ResponseHeadWriter.write(status, StatusCodes.getReason(status), responseHeaders, connection.buffers());
   }
 
   void headWritten() {
@@ -489,6 +491,7 @@ final class Http1ServerExchange extends AbstractAttachable implements Downstream
   void complete() {
     if (completed) return;
     completed = true;
+    if (sink != null) sink.releaseHead(); // a head never written whole (the connection closed) goes back too
     if (completeListeners != null) {
       for (int i = completeListeners.size() - 1; i >= 0; i--) {
         try {

@@ -55,7 +55,7 @@ final class ProxyExchange {
   /** The request body's pump while it streams to the upstream; stopped when the exchange gives up on it. */
   private Pump requestPump;
   private int tryId;
-  private XnioExecutor.Key timer;
+  private Deadlines.Deadline timer;
   private XnioExecutor.Key tryTimer;
   private boolean answered;
   private boolean upgraded;
@@ -85,7 +85,7 @@ final class ProxyExchange {
   void start() {
     long timeout = route.timeoutMs();
     if (timeout > 0) {
-      timer = exchange.ioThread().executeAfter(this::timedOut, timeout, TimeUnit.MILLISECONDS);
+      timer = Deadlines.start(exchange.ioThread(), timeout, this::timedOut);
     }
     exchange.onComplete(this::finish);
     if (!attempts.admit()) {
@@ -317,7 +317,7 @@ final class ProxyExchange {
   private void upgrade(ClientExchange upstream, String protocol) {
     upgraded = true;
     if (timer != null) {
-      timer.remove();
+      timer.cancel();
       timer = null;
     }
     ClientConnection c = connection;
@@ -473,7 +473,7 @@ final class ProxyExchange {
   /** The client's exchange is over: give the connection back only if it finished a whole, clean exchange. */
   private void finish() {
     if (timer != null) {
-      timer.remove();
+      timer.cancel();
       timer = null;
     }
     answered = true; // a pending back-off must not start another try

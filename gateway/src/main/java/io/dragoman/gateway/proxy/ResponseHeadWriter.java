@@ -1,5 +1,7 @@
 package io.dragoman.gateway.proxy;
 
+import io.undertow.connector.ByteBufferPool;
+import io.undertow.connector.PooledByteBuffer;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.HttpString;
@@ -12,7 +14,32 @@ final class ResponseHeadWriter {
 
   private ResponseHeadWriter() {}
 
-  static ByteBuffer write(int status, String reason, HeaderMap headers) {
+  /**
+   * The head in a buffer from {@code pool} (direct, so the socket write needs no copy into a temporary direct buffer
+   * of the JDK's), or in a heap buffer of its own when it is larger than the pool's buffers. Flipped, ready to write.
+   */
+  static PooledByteBuffer write(int status, String reason, HeaderMap headers, ByteBufferPool pool) {
+    int n = write(status, reason, headers);
+    byte[] b = SCRATCH.get();
+    if (n > pool.getBufferSize()) return new Unpooled(ByteBuffer.wrap(Arrays.copyOf(b, n)));
+    PooledByteBuffer pooled = pool.allocate();
+    pooled.getBuffer().put(b, 0, n).flip();
+    return pooled;
+  }
+
+  /** A head too large for the pool's buffers: nothing to give back. */
+  private record Unpooled(ByteBuffer getBuffer) implements PooledByteBuffer {
+    @Override
+    public void close() {}
+
+    @Override
+    public boolean isOpen() {
+      return true;
+    }
+  }
+
+  /** Writes the head into the thread's scratch array (kept there, grown if need be); returns its length. */
+  private static int write(int status, String reason, HeaderMap headers) {
     byte[] b = SCRATCH.get();
     int n = 0;
     b = ascii(b, n, "HTTP/1.1 ");
@@ -46,7 +73,7 @@ final class ResponseHeadWriter {
     b = crlf(b, n);
     n += 2;
     SCRATCH.set(b);
-    return ByteBuffer.wrap(Arrays.copyOf(b, n));
+    return n;
   }
 
   private static byte[] ensure(byte[] b, int size) {

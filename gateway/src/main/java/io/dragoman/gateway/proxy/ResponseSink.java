@@ -2,6 +2,7 @@ package io.dragoman.gateway.proxy;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import io.undertow.connector.PooledByteBuffer;
 import org.xnio.Buffers;
 import org.xnio.conduits.StreamSinkConduit;
 import org.xnio.conduits.WriteReadyHandler;
@@ -15,6 +16,7 @@ final class ResponseSink extends WritingSinkConduit {
   private final Http1ServerExchange exchange;
   /** Body bytes still owed under Content-Length; -1 when the body is not counted here (chunked above). */
   private long remaining;
+  private PooledByteBuffer headBuffer; // the committed head until it is written whole
   private ByteBuffer head;
   private final ByteBuffer[] pair = new ByteBuffer[2];
   private boolean terminated;
@@ -111,13 +113,24 @@ final class ResponseSink extends WritingSinkConduit {
 
   /** The head if it is not all out yet (committing the response if it was not); null once written. */
   private ByteBuffer pendingHead() {
-    if (head == null && !exchange.committed()) head = exchange.commit();
+    if (head == null && !exchange.committed()) {
+      headBuffer = exchange.commit();
+      head = headBuffer.getBuffer();
+    }
     return head == null || !head.hasRemaining() ? null : head;
   }
 
   private void headWritten() {
-    head = null;
+    releaseHead();
     exchange.headWritten();
+  }
+
+  /** Gives the head's buffer back (once). */
+  void releaseHead() {
+    head = null;
+    PooledByteBuffer b = headBuffer;
+    headBuffer = null;
+    if (b != null) b.close();
   }
 
   /**
