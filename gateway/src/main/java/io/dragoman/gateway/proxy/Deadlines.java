@@ -1,7 +1,7 @@
 package io.dragoman.gateway.proxy;
 
 import java.util.ArrayDeque;
-import java.util.Arrays;
+import java.util.HashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -26,7 +26,11 @@ final class Deadlines {
   }
 
   private static final int COMPACT_AT = 64;
-  private static final ThreadLocal<Deadlines[]> BY_LENGTH = ThreadLocal.withInitial(() -> new Deadlines[0]);
+  /**
+   * Each I/O thread's queues by length in milliseconds. Hashed, not scanned: a table may hold many distinct
+   * timeouts. A queue stays once made (about a hundred bytes per distinct length ever used on the thread).
+   */
+  private static final ThreadLocal<HashMap<Long, Deadlines>> BY_LENGTH = ThreadLocal.withInitial(HashMap::new);
 
   private final long lengthNanos;
   private final Timer timer;
@@ -49,15 +53,10 @@ final class Deadlines {
     return of(thread, ms).start(task);
   }
 
-  /** The calling I/O thread's queue for deadlines {@code ms} long (a thread sees few distinct lengths). */
+  /** The calling I/O thread's queue for deadlines {@code ms} long. */
   private static Deadlines of(XnioIoThread thread, long ms) {
-    Deadlines[] queues = BY_LENGTH.get();
-    for (Deadlines d : queues) if (d.lengthNanos == TimeUnit.MILLISECONDS.toNanos(ms)) return d;
-    Deadlines d = new Deadlines(ms, (delay, t) -> thread.executeAfter(t, delay, TimeUnit.MILLISECONDS), System::nanoTime);
-    Deadlines[] more = Arrays.copyOf(queues, queues.length + 1);
-    more[queues.length] = d;
-    BY_LENGTH.set(more);
-    return d;
+    return BY_LENGTH.get().computeIfAbsent(ms, length -> new Deadlines(length,
+        (delay, t) -> thread.executeAfter(t, delay, TimeUnit.MILLISECONDS), System::nanoTime));
   }
 
   Deadline start(Runnable task) {
