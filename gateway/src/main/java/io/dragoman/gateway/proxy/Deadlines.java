@@ -27,11 +27,18 @@ final class Deadlines {
 
   private static final int COMPACT_AT = 64;
   /**
-   * Each I/O thread's queues by length in milliseconds. Hashed, not scanned: a table may hold many distinct
-   * timeouts. A queue stays once made (about a hundred bytes per distinct length ever used on the thread).
+   * Each I/O thread's queues by length in milliseconds, the last one used in front (most routes share one length).
+   * Hashed, not scanned: a table may hold many distinct timeouts. A queue stays once made (about a hundred bytes per
+   * distinct length ever used on the thread).
    */
-  private static final ThreadLocal<HashMap<Long, Deadlines>> BY_LENGTH = ThreadLocal.withInitial(HashMap::new);
+  private static final ThreadLocal<ByLength> BY_LENGTH = ThreadLocal.withInitial(ByLength::new);
 
+  private static final class ByLength {
+    final HashMap<Long, Deadlines> all = new HashMap<>();
+    Deadlines last;
+  }
+
+  private final long lengthMs;
   private final long lengthNanos;
   private final Timer timer;
   private final LongSupplier nanoTime;
@@ -40,6 +47,7 @@ final class Deadlines {
   private boolean armed;
 
   Deadlines(long lengthMs, Timer timer, LongSupplier nanoTime) {
+    this.lengthMs = lengthMs;
     this.lengthNanos = TimeUnit.MILLISECONDS.toNanos(lengthMs);
     this.timer = timer;
     this.nanoTime = nanoTime;
@@ -55,8 +63,16 @@ final class Deadlines {
 
   /** The calling I/O thread's queue for deadlines {@code ms} long. */
   private static Deadlines of(XnioIoThread thread, long ms) {
-    return BY_LENGTH.get().computeIfAbsent(ms, length -> new Deadlines(length,
-        (delay, t) -> thread.executeAfter(t, delay, TimeUnit.MILLISECONDS), System::nanoTime));
+    ByLength queues = BY_LENGTH.get();
+    Deadlines d = queues.last;
+    if (d != null && d.lengthMs == ms) return d;
+    d = queues.all.get(ms);
+    if (d == null) {
+      d = new Deadlines(ms, (delay, t) -> thread.executeAfter(t, delay, TimeUnit.MILLISECONDS), System::nanoTime);
+      queues.all.put(ms, d);
+    }
+    queues.last = d;
+    return d;
   }
 
   Deadline start(Runnable task) {
