@@ -9,7 +9,8 @@ import java.util.function.Supplier;
 import org.xnio.OptionMap;
 
 /**
- * The public listener ({@link PublicListener}: Undertow's HTTP/1.1 and HTTP/2 prior-knowledge connections, with
+ * The public listener ({@link PublicListener}: the gateway's own HTTP/1.1 server, {@link Http1ServerConnection},
+ * which hands Undertow what it does not serve, or Undertow alone; HTTP/2 prior-knowledge connections, with
  * explicit limits, every one from {@link ProxySettings}, applied by {@link ListenerOptions}), the gateway handler, and
  * the upstream pools.
  */
@@ -20,6 +21,12 @@ public final class ProxyServer implements AutoCloseable {
   private final ConnectionPools pools;
   private final ByteBufferPool buffers;
   private final ByteBufferPool largeBuffers;
+  /**
+   * Where the own HTTP/1.1 server reads request heads: on the heap, since the head is parsed from its array. A
+   * connection holds one only while bytes of a request are in it; up to 256 are kept for reuse besides each
+   * thread's 4, so a burst of connections does not pin its peak.
+   */
+  private final ByteBufferPool headBuffers;
   /**
    * No byte either way for this long closes a connection. Undertow's HTTP/1.1 listener reads {@code IDLE_TIMEOUT} but
    * never hands the value to the conduit it creates (2.4.4), so a client silent mid-request on a route without a
@@ -36,6 +43,7 @@ public final class ProxyServer implements AutoCloseable {
     this.buffers = new BufferPool(true, HEAD_BUFFER_BYTES, 4, -1);
     // Only bodies that fill a small buffer in one read move to these; keep up to 64 for reuse besides each thread's 4.
     this.largeBuffers = new BufferPool(true, 64 * 1024, 4, 64);
+    this.headBuffers = new BufferPool(false, HEAD_BUFFER_BYTES, 4, 256);
     this.pools =
         new ConnectionPools(
             buffers,
@@ -53,7 +61,7 @@ public final class ProxyServer implements AutoCloseable {
       long headTimeoutMs = settings.requestHeadTimeoutMs();
       OptionMap options = ListenerOptions.of(settings);
       Http1ServerConnection.Server own = settings.http1Server() == ProxySettings.Http1Server.OWN
-          ? new Http1ServerConnection.Server(handler::handle, buffers, buffers.getArrayBackedPool(), options,
+          ? new Http1ServerConnection.Server(handler::handle, buffers, headBuffers, options,
               settings.maxRequestBodyBytes(),
               ListenerOptions.ownHeadLimits(settings, HEAD_BUFFER_BYTES), settings.idleConnectionTimeoutMs())
           : null;
@@ -88,6 +96,7 @@ public final class ProxyServer implements AutoCloseable {
     if (listener != null) listener.close();
     buffers.close();
     largeBuffers.close();
+    headBuffers.close();
   }
 
   ProxySettings settings() {

@@ -19,8 +19,9 @@ import org.xnio.XnioWorker;
 import org.xnio.channels.AcceptingChannel;
 
 /**
- * The public listener's socket: XNIO's accept loop feeding Undertow's HTTP/1.1 connection handling, assembled here
- * rather than by {@code Undertow.builder()} for two reasons.
+ * The public listener's socket: XNIO's accept loop feeding the gateway's own HTTP/1.1 server ({@link
+ * Http1ServerConnection}, which hands Undertow what it does not serve) or Undertow's HTTP/1.1 connection handling,
+ * assembled here rather than by {@code Undertow.builder()} for two reasons.
  *
  * <ul>
  *   <li>The builder, given ENABLE_HTTP2, wraps the root handler in {@code Http2UpgradeHandler}, which answers
@@ -28,7 +29,7 @@ import org.xnio.channels.AcceptingChannel;
  *       control (an upstream dying mid-response left such a client hanging). Here the root handler is not wrapped:
  *       an h2c upgrade request is an ordinary HTTP/1.1 request, while ENABLE_HTTP2 in the connection options keeps
  *       HTTP/2 with prior knowledge (gRPC) working, since Undertow's HTTP/1.1 reader switches on the preface.
- *   <li>Every accepted connection passes through {@code onAccept} before Undertow reads from it, the one place a
+ *   <li>Every accepted connection passes through {@code onAccept} before any server reads from it, the one place a
  *       per-connection conduit can be installed.
  * </ul>
  */
