@@ -12,15 +12,18 @@ import java.nio.charset.StandardCharsets;
  * {@link #HAND_OFF}, never "bad request".
  *
  * <p>Served here: {@code HTTP/1.1}, a method other than HEAD, CONNECT or PRI, an origin-form target of plain URI
- * characters, header lines {@code token ":" OWS value OWS CRLF} with printable ASCII values, exactly one Host, no
- * body or one {@code Content-Length}, and no {@code Transfer-Encoding}, {@code Expect} or {@code Upgrade}; all within
- * the listener's head limits. Pure: no I/O, unit-tested on its own.
+ * characters, header lines {@code token ":" OWS value OWS CRLF} with no {@code _} in the name and printable ASCII
+ * values, exactly one plain Host, no body or one {@code Content-Length}, and no {@code Transfer-Encoding},
+ * {@code Expect} or {@code Upgrade}; all within the listener's head and URI limits. Every head served here meets
+ * {@link RequestGuard}'s rules, which the gateway then does not check again. Pure: no I/O, unit-tested on its own.
  */
 final class ClientHead {
   /** The parse's answer when the bytes hold a request this server leaves to Undertow. */
   static final ClientHead HAND_OFF = new ClientHead(null, null, null, null, 0, false, 0);
 
   private static final boolean[] TCHAR = table("!#$%&'*+-.^_`|~");
+  /** Header names: tokens without {@code _}, which {@link RequestGuard} refuses in names (Undertow's path answers). */
+  private static final boolean[] NAME = table("!#$%&'*+-.^`|~");
   /** RFC 3986 unreserved, sub-delims, ':', '@', '/', '?' and '%': what a target may hold without a second look. */
   private static final boolean[] URI = table("-._~!$&'()*+,;=:@/?%");
   private static final byte[] VERSION = "HTTP/1.1\r\n".getBytes(StandardCharsets.ISO_8859_1);
@@ -49,8 +52,14 @@ final class ClientHead {
     this.end = end;
   }
 
-  /** The listener's limits a served head stays within; beyond them the head is Undertow's (and the guard's). */
-  record Limits(int maxHeadBytes, int maxHeaders, int maxQueryParameters, int maxCookies) {}
+  /**
+   * The listener's limits a served head stays within; beyond them the head is Undertow's (and the guard's).
+   * {@code maxHeadBytes} bounds the head's bytes as sent (and must fit the read buffer); {@code maxHeaderBytes} is
+   * {@link RequestGuard}'s measure of a head (no spaces, four bytes per line), so that no head served here is one
+   * the guard would refuse.
+   */
+  record Limits(int maxHeadBytes, int maxHeaderBytes, int maxHeaders, int maxUriBytes, int maxQueryParameters,
+      int maxCookies) {}
 
   /**
    * Parses the head starting at {@code from} (empty lines before it are skipped, as RFC 9112 allows).
@@ -95,8 +104,9 @@ final class ClientHead {
     ClientHead read() {
       int methodStart = i;
       while (a[i] >= 0 && TCHAR[a[i]]) i++;
-      if (i == methodStart || a[i] != ' ') return HAND_OFF;
-      HttpString method = method(methodStart, i);
+      int methodEnd = i;
+      if (methodEnd == methodStart || a[i] != ' ') return HAND_OFF;
+      HttpString method = method(methodStart, methodEnd);
       if (method == null) return HAND_OFF;
       int targetStart = ++i;
       int question = -1;
@@ -110,14 +120,16 @@ final class ClientHead {
       }
       int targetEnd = i;
       if (a[i] != ' ' || parameters > limits.maxQueryParameters()) return HAND_OFF;
+      if (targetEnd - targetStart > limits.maxUriBytes()) return HAND_OFF;
       i++;
       for (byte b : VERSION) if (a[i++] != b) return HAND_OFF;
       String uri = ascii(targetStart, question < 0 ? targetEnd : question);
       String query = question < 0 ? "" : ascii(question + 1, targetEnd);
-      return headers(method, uri, query);
+      return headers(method, uri, query, (methodEnd - methodStart) + (targetEnd - targetStart) + VERSION.length + 2);
     }
 
-    private ClientHead headers(HttpString method, String uri, String query) {
+    /** {@code guardBytes}: the request line as {@link RequestGuard#checkSize} counts it. */
+    private ClientHead headers(HttpString method, String uri, String query, long guardBytes) {
       HeaderMap headers = new HeaderMap();
       long contentLength = -1;
       int hosts = 0;
@@ -127,7 +139,7 @@ final class ClientHead {
       while (!(a[i] == '\r' && a[i + 1] == '\n')) {
         if (++fields > limits.maxHeaders()) return HAND_OFF;
         int nameStart = i;
-        while (a[i] >= 0 && TCHAR[a[i]]) i++;
+        while (a[i] >= 0 && NAME[a[i]]) i++;
         if (i == nameStart || a[i] != ':') return HAND_OFF;
         int nameEnd = i++;
         while (a[i] == ' ' || a[i] == '\t') i++;
@@ -137,7 +149,9 @@ final class ClientHead {
         int valueEnd = i;
         while (valueEnd > valueStart && (a[valueEnd - 1] == ' ' || a[valueEnd - 1] == '\t')) valueEnd--;
         i += 2;
-        HttpString name = new HttpString(a, nameStart, nameEnd - nameStart);
+        guardBytes += (nameEnd - nameStart) + (valueEnd - valueStart) + 4;
+        if (guardBytes > limits.maxHeaderBytes()) return HAND_OFF;
+        HttpString name = HeaderNames.of(a, nameStart, nameEnd);
         String value = ascii(valueStart, valueEnd);
         switch (special(nameStart, nameEnd)) {
           case 'h' -> {
@@ -194,15 +208,16 @@ final class ClientHead {
     }
 
     private boolean is(int from, String lower) {
-      for (int k = 0; k < lower.length(); k++) if ((a[from + k] | 0x20) != lower.charAt(k)) return false;
-      return true;
+      return HeaderNames.is(a, from, lower);
     }
 
     /**
-     * {@code name[:port]} with a name of letters, digits, dots and dashes and a port up to 65535: anything else
+     * {@code name[:port]} with a name of letters, digits, dots and dashes and a port up to 65535, no longer than
+     * {@link HostSyntax} allows: anything else
      * (an IP-literal, an empty or malformed Host) is judged by Undertow's Host check and the guard, as before.
      */
     private boolean plainHost(int from, int to) {
+      if (to - from > HostSyntax.MAX_LENGTH) return false;
       int k = from;
       while (k < to && (a[k] == '.' || a[k] == '-' || alphanumeric(a[k]))) k++;
       if (k == from) return false;

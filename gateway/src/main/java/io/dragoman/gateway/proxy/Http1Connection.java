@@ -60,6 +60,8 @@ final class Http1Connection implements ClientConnection {
   private final ByteBufferPool pool;
   /** 100 Continue, 103 Early Hints: a few are normal; an upstream that sends them without end is refused. */
   private static final int MAX_INTERIM = 16;
+  /** Bytes copied out of the read buffer to look for a response head in: most heads are a few hundred bytes. */
+  private static final int HEAD_PROBE = 1024;
   /** Installed for the connection's life: bytes read past a response head wait here for the body. */
   private final PushBackStreamSourceConduit source;
   private final StreamSinkConduit sink;
@@ -205,7 +207,12 @@ final class Http1Connection implements ClientConnection {
     try {
       int scanned = 0;
       while (true) {
-        int end = ResponseHead.end(buffer, scanned, buffer.position());
+        byte[] bytes = headBytes(buffer, scanned);
+        int end = ResponseHead.end(bytes, scanned, bytes.length);
+        if (end < 0 && bytes.length < buffer.position()) {
+          bytes = headBytes(buffer, buffer.position());
+          end = ResponseHead.end(bytes, scanned, bytes.length);
+        }
         if (end < 0) {
           scanned = Math.max(0, buffer.position() - 2);
           if (!buffer.hasRemaining()) {
@@ -220,7 +227,7 @@ final class Http1Connection implements ClientConnection {
           if (n < 0) throw new IOException("upstream closed the connection before a complete response head");
           continue;
         }
-        ResponseHead head = ResponseHead.parse(buffer, 0, end);
+        ResponseHead head = ResponseHead.parse(bytes, 0, end);
         // What follows the head: the body's first bytes (or, after an interim answer, the next head).
         buffer.flip().position(end);
         if (head.interim()) {
@@ -242,6 +249,17 @@ final class Http1Connection implements ClientConnection {
     } finally {
       if (!keep) pooled.close();
     }
+  }
+
+  /**
+   * A heap copy of what the buffer holds, for the head's scan and parse: the bytes up to {@code from} plus a probe
+   * that holds a typical head whole, or all of them when they are fewer. A head longer than the probe is scanned
+   * again in a copy of everything (rare; heads are bounded by the buffer anyway).
+   */
+  private static byte[] headBytes(ByteBuffer buffer, int from) {
+    byte[] bytes = new byte[Math.min(buffer.position(), from + HEAD_PROBE)];
+    buffer.get(0, bytes);
+    return bytes;
   }
 
   private void answer(Exchange exchange, ResponseHead head) throws IOException {

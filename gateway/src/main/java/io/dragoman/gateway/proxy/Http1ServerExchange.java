@@ -159,6 +159,11 @@ final class Http1ServerExchange extends AbstractAttachable implements Downstream
   }
 
   @Override
+  public boolean headMeetsGuard() {
+    return true;
+  }
+
+  @Override
   public boolean isRequestComplete() {
     return body.complete();
   }

@@ -89,7 +89,7 @@ final class ListenerOptions {
    */
   static ClientHead.Limits ownHeadLimits(ProxySettings s, int bufferBytes) {
     ListenerLimits l = s.limits();
-    return new ClientHead.Limits(
-        Math.min(bufferBytes, s.maxHeaderBytes()), s.maxHeaders(), l.maxQueryParameters(), l.maxCookies());
+    return new ClientHead.Limits(Math.min(bufferBytes, s.maxHeaderBytes()), s.maxHeaderBytes(), s.maxHeaders(),
+        l.maxUriBytes(), l.maxQueryParameters(), l.maxCookies());
   }
 }

@@ -18,6 +18,10 @@ import org.xnio.OptionMap;
  * detail of one Undertow version, plus the ones Undertow lets through: a Transfer-Encoding other than the single
  * coding {@code chunked} (in any case, as RFC 9112 allows), an empty Host, an unknown protocol version, absolute-form targets with a scheme other than http(s),
  * the gateway's own head and URI limits, and underscores in header names.
+ *
+ * <p>The gateway's own HTTP/1.1 server serves only heads that meet every rule here ({@link ClientHead} hands the
+ * others to Undertow, and so to this guard): a rule added here must be added there too, or hand such heads off.
+ * {@code ClientHeadTest} runs the guard on every head the parse serves.
  */
 final class RequestGuard {
   private static final int MAX_CONTENT_LENGTH_DIGITS = 18; // fits a long

@@ -87,6 +87,11 @@ final class UndertowExchange implements DownstreamExchange {
   }
 
   @Override
+  public boolean headMeetsGuard() {
+    return false;
+  }
+
+  @Override
   public boolean isRequestComplete() {
     return exchange.isRequestComplete();
   }

@@ -4,22 +4,29 @@ import static io.dragoman.gateway.proxy.HardeningRig.head;
 import static io.dragoman.gateway.proxy.HardeningRig.latin1;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
+import io.undertow.util.Protocols;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
+import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.xnio.OptionMap;
 
 /**
  * {@link ClientHead#parse}: what the gateway's own HTTP/1.1 server serves, what it waits for, and every request it
  * leaves to Undertow ({@link ClientHead#HAND_OFF}, never an error).
  */
 class ClientHeadTest {
-  private static final ClientHead.Limits LIMITS = new ClientHead.Limits(1024, 10, 5, 3);
+  private static final ClientHead.Limits LIMITS = new ClientHead.Limits(1024, 8192, 10, 2048, 5, 3);
 
   private static ClientHead parse(String bytes) {
     return parse(bytes, LIMITS);
@@ -133,7 +140,7 @@ class ClientHeadTest {
 
   @Test
   void aHeadAtTheLimitsIsServed() {
-    ClientHead.Limits limits = new ClientHead.Limits(1024, 3, 2, 2);
+    ClientHead.Limits limits = new ClientHead.Limits(1024, 8192, 3, 2048, 2, 2);
 
     ClientHead h = parse(get("/q?a=1&b=2", "Cookie: x=1; y=2", "X-Third: 3"), limits);
 
@@ -248,7 +255,7 @@ class ClientHeadTest {
 
   @Test
   void aHeadOverMaxHeadBytesIsHandedOffEvenBeforeItEnds() {
-    ClientHead.Limits limits = new ClientHead.Limits(64, 10, 5, 3);
+    ClientHead.Limits limits = new ClientHead.Limits(64, 8192, 10, 2048, 5, 3);
     String longHeader = "X-Long: " + "v".repeat(80);
 
     assertThat(parse(get("/", longHeader), limits)).as("whole").isSameAs(ClientHead.HAND_OFF);
@@ -258,7 +265,7 @@ class ClientHeadTest {
   @Test
   void aHeadOfExactlyMaxHeadBytesIsServedAndOneByteMoreIsHandedOff() {
     String request = get("/");
-    ClientHead.Limits limits = new ClientHead.Limits(request.length(), 10, 5, 3);
+    ClientHead.Limits limits = new ClientHead.Limits(request.length(), 8192, 10, 2048, 5, 3);
 
     assertThat(parse(request, limits)).isNotSameAs(ClientHead.HAND_OFF).isNotNull();
     assertThat(parse(get("/x"), limits)).isSameAs(ClientHead.HAND_OFF);
@@ -266,7 +273,7 @@ class ClientHeadTest {
 
   @Test
   void moreHeadersThanMaxHeadersAreHandedOff() {
-    ClientHead.Limits limits = new ClientHead.Limits(1024, 3, 5, 3);
+    ClientHead.Limits limits = new ClientHead.Limits(1024, 8192, 3, 2048, 5, 3);
 
     assertThat(parse(get("/", "X-1: 1", "X-2: 2"), limits)).isNotSameAs(ClientHead.HAND_OFF);
     assertThat(parse(get("/", "X-1: 1", "X-2: 2", "X-3: 3"), limits)).isSameAs(ClientHead.HAND_OFF);
@@ -274,7 +281,7 @@ class ClientHeadTest {
 
   @Test
   void moreQueryParametersThanAllowedAreHandedOff() {
-    ClientHead.Limits limits = new ClientHead.Limits(1024, 10, 3, 3);
+    ClientHead.Limits limits = new ClientHead.Limits(1024, 8192, 10, 2048, 3, 3);
 
     assertThat(parse(get("/q?a=1&b=2&c=3"), limits)).isNotSameAs(ClientHead.HAND_OFF);
     assertThat(parse(get("/q?a=1&b=2&c=3&d=4"), limits)).isSameAs(ClientHead.HAND_OFF);
@@ -282,7 +289,7 @@ class ClientHeadTest {
 
   @Test
   void moreCookiesThanAllowedAreHandedOff() {
-    ClientHead.Limits limits = new ClientHead.Limits(1024, 10, 5, 2);
+    ClientHead.Limits limits = new ClientHead.Limits(1024, 8192, 10, 2048, 5, 2);
 
     assertThat(parse(get("/", "Cookie: a=1; b=2"), limits)).isNotSameAs(ClientHead.HAND_OFF);
     assertThat(parse(get("/", "Cookie: a=1; b=2; c=3"), limits)).isSameAs(ClientHead.HAND_OFF);
@@ -295,6 +302,94 @@ class ClientHeadTest {
     String[] many = Collections.nCopies(11, "X-Same: v").toArray(String[]::new);
 
     assertThat(parse(get("/", many))).isSameAs(ClientHead.HAND_OFF);
+  }
+
+  // What the guard would refuse is never served: the gateway skips the guard for heads served here
+
+  @Test
+  void anUnderscoreInAHeaderNameIsHandedOff() {
+    assertThat(parse(get("/", "X_User: a"))).isSameAs(ClientHead.HAND_OFF);
+    assertThat(parse(get("/", "X-User: a_b"))).as("in a value it is fine").isNotSameAs(ClientHead.HAND_OFF);
+  }
+
+  @Test
+  void aTargetOverMaxUriBytesIsHandedOff() {
+    ClientHead.Limits limits = new ClientHead.Limits(1024, 8192, 10, 10, 5, 3);
+
+    assertThat(parse(get("/123456?89"), limits)).as("10 bytes").isNotSameAs(ClientHead.HAND_OFF);
+    assertThat(parse(get("/123456?890"), limits)).as("11 bytes").isSameAs(ClientHead.HAND_OFF);
+  }
+
+  @Test
+  void aHeadOverTheGuardsMeasureIsHandedOff() {
+    // The guard counts "GET" + "/" + "HTTP/1.1" + 4, then name + value + 4 per field: 16 + 4 + 1 + 4 = 25.
+    String request = head("GET / HTTP/1.1", "Host:a");
+    ClientHead.Limits exact = new ClientHead.Limits(1024, 25, 10, 2048, 5, 3);
+    ClientHead.Limits under = new ClientHead.Limits(1024, 24, 10, 2048, 5, 3);
+
+    assertThat(parse(request, exact)).isNotSameAs(ClientHead.HAND_OFF).isNotNull();
+    assertThat(parse(request, under)).isSameAs(ClientHead.HAND_OFF);
+  }
+
+  @Test
+  void aHostLongerThanHostSyntaxAllowsIsHandedOff() {
+    String longest = "a".repeat(HostSyntax.MAX_LENGTH - 5) + ":8080";
+
+    assertThat(parse(head("GET / HTTP/1.1", "Host: " + longest))).isNotSameAs(ClientHead.HAND_OFF);
+    assertThat(parse(head("GET / HTTP/1.1", "Host: a" + longest))).isSameAs(ClientHead.HAND_OFF);
+  }
+
+  /**
+   * Heads built from pieces near and over every rule: each one served must pass {@link RequestGuard} with the same
+   * limits, since the gateway does not run the guard again on them.
+   */
+  @Test
+  void everyServedHeadPassesTheGuard() throws Exception {
+    String[] methods = {"GET", "POST", "PATCH", "DELETE", "M_X", "G\\T"};
+    String[] targets = {"/", "/a?b=1&c=2", "/" + "x".repeat(40), "/%41?%zz", "/a?b=1&c=2&d=3&e=4&f=5&g=6", "/a;b=c"};
+    String[] hosts = {"a", "a.example:8080", "", "a:65536", "a_b", "[::1]", "h".repeat(262), "h".repeat(255) + ":1",
+        "-a-", "1.2.3.4:0"};
+    String[] fields = {"X-A: 1", "X_A: 1", "Content-Length: 5", "Content-Length: 1x", "Cookie: a=1; b=2",
+        "Cookie: a=1", "X-Long: " + "v".repeat(160), "Connection: close", "Accept: */*", "Trailer: x", "te: gzip",
+        "X-Tab: a\tb", "X-Ctl: a\u0001b", "Transfer-Encoding: chunked"};
+    ClientHead.Limits limits = new ClientHead.Limits(1024, 400, 6, 40, 5, 2);
+    OptionMap guardLimits = OptionMap.builder()
+        .set(ListenerOptions.GUARD_MAX_HEADER_BYTES, 400)
+        .set(ListenerOptions.GUARD_MAX_HEADERS, 6)
+        .set(ListenerOptions.GUARD_MAX_URI_BYTES, 40)
+        .getMap();
+    Random random = new Random(7);
+    int served = 0;
+    for (int n = 0; n < 20_000; n++) {
+      List<String> lines = new ArrayList<>();
+      lines.add(pick(random, methods) + " " + pick(random, targets) + " HTTP/1.1");
+      lines.add("Host: " + pick(random, hosts));
+      for (int f = random.nextInt(6); f > 0; f--) lines.add(pick(random, fields));
+      Collections.shuffle(lines.subList(1, lines.size()), random);
+      String request = head(lines.toArray(String[]::new));
+
+      ClientHead h = parse(request, limits);
+      if (h == null || h == ClientHead.HAND_OFF) continue;
+      served++;
+      HttpServerExchange e = new HttpServerExchange(null);
+      e.setProtocol(Protocols.HTTP_1_1);
+      e.setRequestMethod(h.method);
+      e.setRequestURI(h.uri);
+      e.setQueryString(h.query);
+      for (HeaderValues values : h.headers) e.getRequestHeaders().addAll(values.getHeaderName(), values);
+      DownstreamExchange guarded = new UndertowExchange(e);
+      try {
+        RequestGuard.check(guarded);
+        RequestGuard.checkSize(guarded, guardLimits);
+      } catch (BadRequestException refused) {
+        throw new AssertionError("served, but the guard refuses it (" + refused.getMessage() + "):\n" + request);
+      }
+    }
+    assertThat(served).as("heads served out of 20,000").isGreaterThan(500);
+  }
+
+  private static String pick(Random random, String[] choices) {
+    return choices[random.nextInt(choices.length)];
   }
 
   /** CSV text with {CR}, {LF} and {xHH} turned into the bytes they name. */

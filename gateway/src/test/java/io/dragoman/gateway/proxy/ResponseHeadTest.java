@@ -18,15 +18,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** The response head parser and the request head writer alone, on bytes as an upstream would send them. */
 class ResponseHeadTest {
-  private static ByteBuffer bytes(String s) {
-    return ByteBuffer.wrap(s.getBytes(StandardCharsets.ISO_8859_1));
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.ISO_8859_1);
   }
 
   /** Parses a whole head, which must end exactly where the string does. */
   private static ResponseHead parse(String head) throws ResponseHead.MalformedException {
-    ByteBuffer b = bytes(head);
-    int end = ResponseHead.end(b, 0, b.limit());
-    assertThat(end).as("end of %s", head).isEqualTo(b.limit());
+    byte[] b = bytes(head);
+    int end = ResponseHead.end(b, 0, b.length);
+    assertThat(end).as("end of %s", head).isEqualTo(b.length);
     return ResponseHead.parse(b, 0, end);
   }
 
@@ -142,8 +142,8 @@ class ResponseHeadTest {
     "\\r\\nHTTP/1.1 200 OK\\r\\n\\r\\n;                     status line does not start with HTTP/1.0 or HTTP/1.1",
   })
   void malformedHeadsAreRefusedWithTheirReason(String escaped, String reason) {
-    ByteBuffer b = bytes(unescape(escaped));
-    int end = ResponseHead.end(b, 0, b.limit());
+    byte[] b = bytes(unescape(escaped));
+    int end = ResponseHead.end(b, 0, b.length);
     assertThat(end).as("a head ends in %s", escaped).isPositive();
 
     assertThatThrownBy(() -> ResponseHead.parse(b, 0, end))
@@ -306,8 +306,8 @@ class ResponseHeadTest {
   void endIsMinusOneUntilTheBlankLineArrives() {
     String full = "HTTP/1.1 200 OK\r\nA: b\r\n\r\n";
     for (int n = 0; n < full.length(); n++) {
-      ByteBuffer b = bytes(full.substring(0, n));
-      assertThat(ResponseHead.end(b, 0, b.limit())).as("first %d bytes", n).isEqualTo(-1);
+      byte[] b = bytes(full.substring(0, n));
+      assertThat(ResponseHead.end(b, 0, b.length)).as("first %d bytes", n).isEqualTo(-1);
     }
   }
 
@@ -335,31 +335,31 @@ class ResponseHeadTest {
    * previous read's end.
    */
   private static int scanInReads(byte[] all, int... splits) {
-    ByteBuffer b = ByteBuffer.allocate(all.length);
+    byte[] b = new byte[all.length];
     int scanned = 0;
     int read = 0;
     int[] ends = new int[splits.length + 1];
     System.arraycopy(splits, 0, ends, 0, splits.length);
     ends[splits.length] = all.length;
     for (int upTo : ends) {
-      b.put(all, read, upTo - read);
+      System.arraycopy(all, read, b, read, upTo - read);
       read = upTo;
-      int end = ResponseHead.end(b, scanned, b.position());
+      int end = ResponseHead.end(b, scanned, read);
       if (end >= 0) return end;
-      scanned = Math.max(0, b.position() - 2);
+      scanned = Math.max(0, read - 2);
     }
     return -1;
   }
 
   @Test
   void endAndParseWorkAtAnOffsetInTheBuffer() throws Exception {
-    ByteBuffer b = bytes("garbage\n\nHTTP/1.1 202 Accepted\r\nX: y\r\n\r\nbody");
+    byte[] b = bytes("garbage\n\nHTTP/1.1 202 Accepted\r\nX: y\r\n\r\nbody");
     int from = "garbage\n\n".length();
 
-    int end = ResponseHead.end(b, from, b.limit());
+    int end = ResponseHead.end(b, from, b.length);
     ResponseHead h = ResponseHead.parse(b, from, end);
 
-    assertThat(end).isEqualTo(b.limit() - "body".length());
+    assertThat(end).isEqualTo(b.length - "body".length());
     assertThat(h.status()).isEqualTo(202);
     assertThat(h.headers().getFirst("x")).isEqualTo("y");
   }
