@@ -28,6 +28,28 @@ class GatewayMetricsTest {
   }
 
   @Test
+  void keepsEachMappingNamespaceMethodAndCodeApart() {
+    metrics.requestCompleted("m", "a", "GET", 200, 0.001);
+    metrics.requestCompleted("m", "b", "GET", 200, 0.001);
+    metrics.requestCompleted("m", "b", "GET", 200, 0.001);
+    metrics.requestCompleted("n", "a", "DELETE", 204, 0.001);
+    metrics.requestCompleted("m", "a", "POST", 200, 0.001);
+    metrics.requestCompleted("m", "a", "GET", 1000, 0.001);
+    metrics.requestCompleted("m", "a", "GET", 42, 0.001);
+
+    assertThat(lines())
+        .contains(
+            "dragoman_requests_total{code=\"200\",mapping=\"m\",method=\"GET\",namespace=\"a\"} 1.0",
+            "dragoman_requests_total{code=\"200\",mapping=\"m\",method=\"GET\",namespace=\"b\"} 2.0",
+            "dragoman_requests_total{code=\"204\",mapping=\"n\",method=\"DELETE\",namespace=\"a\"} 1.0",
+            "dragoman_requests_total{code=\"200\",mapping=\"m\",method=\"POST\",namespace=\"a\"} 1.0",
+            "dragoman_requests_total{code=\"OTHER\",mapping=\"m\",method=\"GET\",namespace=\"a\"} 2.0",
+            "dragoman_request_duration_seconds_count{mapping=\"m\",namespace=\"a\"} 4",
+            "dragoman_request_duration_seconds_count{mapping=\"m\",namespace=\"b\"} 2",
+            "dragoman_request_duration_seconds_count{mapping=\"n\",namespace=\"a\"} 1");
+  }
+
+  @Test
   void recordsDurationsInProxyBuckets() {
     metrics.requestCompleted("m", "ns", "GET", 200, 0.003);
     metrics.requestCompleted("m", "ns", "GET", 200, 0.2);
