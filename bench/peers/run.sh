@@ -24,6 +24,8 @@
 #   JAVA_OPTS ("-XX:+UseSerialGC")  JVM flags; the default is the collector the Deployment and the image set
 #   CASE            name of the case in the results file (default: derived from CONNS, BODY_BYTES, ROUTES)
 #   SMOKE=1         DURATION=2 ROUNDS=1 WARMUP=2: starts everything, measures once, fails only on routing/errors
+#   SPLIT=1         the proxy under test alone on the last CPU (one worker, one I/O thread), the stub and wrk on the
+#                   others: what each proxy costs with a core of its own (needs 2+ CPUs, numbered from 0)
 #   KEEP_TMP=1      keep the temp folder (configs, logs, wrk output)
 #   UPSTREAM_PORT NGINX_PORT HAPROXY_PORT DRAGOMAN_PORT DRAGOMAN_ADMIN_PORT FLOOR_PORT   move a listener that is taken
 #
@@ -78,6 +80,18 @@ done
 STUB_READS_BODY=$((BODY_BYTES > 0 ? 1 : 0))
 CASE=${CASE:-c${CONNS}-b${BODY_BYTES}-r${ROUTES}}
 CORES=$(nproc) # the affinity mask's size, so `taskset -c 0` gives every server one worker
+# Workers per proxy, and the commands that place proxies and load (stub, wrk) on CPUs: all share every CPU, unless
+# SPLIT=1 gives the proxies the last CPU and the load the others.
+SPLIT=${SPLIT:-0}
+PROXY_CORES=$CORES LOAD_CORES=$CORES PROXY_PIN=() LOAD_PIN=()
+if [[ $SPLIT == 1 ]]; then
+  ((CORES >= 2)) || fail "SPLIT=1 needs at least 2 CPUs (this process may use $CORES)"
+  PROXY_CORES=1 LOAD_CORES=$((CORES - 1))
+  PROXY_PIN=(taskset -c "$((CORES - 1))") LOAD_PIN=(taskset -c "0-$((CORES - 2))")
+  CASE=$CASE-split
+fi
+PLACEMENT="$CORES cores shared by all"
+[[ $SPLIT == 1 ]] && PLACEMENT="proxy alone on CPU $((CORES - 1)), stub and wrk on CPUs 0-$((CORES - 2))"
 
 # --- tools --------------------------------------------------------------------------------------------------------
 need_packages=()
@@ -218,7 +232,7 @@ write_upstream_conf() {
   ((STUB_READS_BODY)) && echo "load_module $ECHO_MODULE;"
   nginx_head upstream
   cat <<EOF
-worker_processes $CORES;
+worker_processes $LOAD_CORES;
 events { worker_connections 4096; }
 http {
 $(nginx_http_common upstream)
@@ -241,7 +255,7 @@ EOF
 write_nginx_conf() {
   nginx_head nginx
   cat <<EOF
-worker_processes $CORES;         # one worker per core
+worker_processes $PROXY_CORES;   # one worker per core
 events { worker_connections 4096; }
 http {
 $(nginx_http_common nginx)
@@ -273,7 +287,7 @@ write_haproxy_conf() {
   { echo "$FRONT $BACK"; extra_routes | awk '{ printf "/svc-%d/ /v1/models/svc-%d:predict\n", $1, $1 }'; } > "$tmp/routes.map"
   cat <<EOF
 global
-  nbthread $CORES                # one thread per core
+  nbthread $PROXY_CORES          # one thread per core
   maxconn 8192
 defaults
   mode http
@@ -305,27 +319,28 @@ write_dragoman_config() {
 }
 
 # --- start --------------------------------------------------------------------------------------------------------
-start_nginx() { # name port
-  local conf=$tmp/$1.conf pid
+start_nginx() { # name port (the stub is load, any other nginx a proxy)
+  local conf=$tmp/$1.conf pid pin=("${PROXY_PIN[@]}") workers=$PROXY_CORES
+  [[ $1 == upstream ]] && pin=("${LOAD_PIN[@]}") workers=$LOAD_CORES
   "write_$1_conf" > "$conf"
   nginx -t -q -e "$tmp/$1/error.log" -p "$tmp/$1" -c "$conf" || fail "nginx rejected $conf"
-  nginx -e "$tmp/$1/error.log" -p "$tmp/$1" -c "$conf" &
+  "${pin[@]}" nginx -e "$tmp/$1/error.log" -p "$tmp/$1" -c "$conf" &
   pid=$!
   started+=("$pid")
   await_port "$pid" "$2" "$tmp/$1/error.log"
   started+=($(ps -o pid= --ppid "$pid"))
-  say "$1 up on :$2 (pid $pid, $CORES workers)"
+  say "$1 up on :$2 (pid $pid, $workers workers)"
 }
 
 start_haproxy() {
   local pid
   write_haproxy_conf > "$tmp/haproxy.cfg"
   haproxy -c -q -f "$tmp/haproxy.cfg" || fail "haproxy rejected $tmp/haproxy.cfg"
-  haproxy -db -q -f "$tmp/haproxy.cfg" > "$tmp/haproxy.log" 2>&1 &
+  "${PROXY_PIN[@]}" haproxy -db -q -f "$tmp/haproxy.cfg" > "$tmp/haproxy.log" 2>&1 &
   pid=$!
   started+=("$pid")
   await_port "$pid" "$HAPROXY_PORT" "$tmp/haproxy.log"
-  say "haproxy up on :$HAPROXY_PORT (pid $pid, $CORES threads)"
+  say "haproxy up on :$HAPROXY_PORT (pid $pid, $PROXY_CORES threads)"
 }
 
 start_dragoman() {
@@ -333,7 +348,7 @@ start_dragoman() {
   write_dragoman_config
   t0=$(date +%s%N)
   # shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
-  java $JAVA_OPTS -jar "$GATEWAY_JAR" --config "$tmp/dragoman" --access-log off --drain-seconds 0 \
+  "${PROXY_PIN[@]}" java $JAVA_OPTS -jar "$GATEWAY_JAR" --config "$tmp/dragoman" --access-log off --drain-seconds 0 \
     --port "$DRAGOMAN_PORT" --admin-port "$DRAGOMAN_ADMIN_PORT" > "$tmp/dragoman.log" 2>&1 &
   pid=$!
   started+=("$pid")
@@ -351,11 +366,12 @@ start_dragoman() {
 start_floor() {
   local pid
   # shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
-  java $JAVA_OPTS "$repo/bench/floor/Floor.java" "$FLOOR_PORT" "$UPSTREAM_PORT" "$CORES" > "$tmp/floor.log" 2>&1 &
+  "${PROXY_PIN[@]}" java $JAVA_OPTS "$repo/bench/floor/Floor.java" "$FLOOR_PORT" "$UPSTREAM_PORT" "$PROXY_CORES" \
+    > "$tmp/floor.log" 2>&1 &
   pid=$!
   started+=("$pid")
   await_port "$pid" "$FLOOR_PORT" "$tmp/floor.log"
-  say "floor up on :$FLOOR_PORT (pid $pid, $CORES threads)"
+  say "floor up on :$FLOOR_PORT (pid $pid, $PROXY_CORES threads)"
 }
 
 names=() urls=()
@@ -408,7 +424,7 @@ field() { sed -n "s/.* $1=\\([^ ]*\\).*/\\1/p" "$2"; } # field name wrk-output
 
 load() { # url seconds output label
   local rc=0 pid
-  wrk -t "$THREADS" -c "$CONNS" -d "${2}s" --timeout "$WRK_TIMEOUT" -s "$tmp/post.lua" "$1" > "$3" 2>&1 &
+  "${LOAD_PIN[@]}" wrk -t "$THREADS" -c "$CONNS" -d "${2}s" --timeout "$WRK_TIMEOUT" -s "$tmp/post.lua" "$1" > "$3" 2>&1 &
   wrk_pid=$!
   wait "$wrk_pid" || rc=$?
   wrk_pid=
@@ -420,7 +436,7 @@ load() { # url seconds output label
   (($(field sockerr "$3") == 0)) || fail "$4: $(field sockerr "$3") socket errors (connect/read/write/timeout)"
 }
 
-say "case $CASE: ${DURATION}s x $ROUNDS rounds, warm-up ${WARMUP}s, $CONNS conns, $THREADS threads, ${body_len}-byte body, $ROUTES route(s), $CORES cores"
+say "case $CASE: ${DURATION}s x $ROUNDS rounds, warm-up ${WARMUP}s, $CONNS conns, $THREADS threads, ${body_len}-byte body, $ROUTES route(s), $PLACEMENT"
 raw=$tmp/raw.tsv
 : > "$raw"
 declare -A warmed
@@ -467,7 +483,7 @@ result=$here/results/$stamp-$CASE.md
 {
   echo "### $CASE: $CONNS conns, ${body_len}-byte body, $ROUTES route(s); ${DURATION}s x $ROUNDS rounds, warm-up ${WARMUP}s"
   echo
-  echo "$CORES x $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo); $(nginx -v 2>&1 | sed 's/.*: //');" \
+  echo "$CORES x $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo) ($PLACEMENT); $(nginx -v 2>&1 | sed 's/.*: //');" \
     "haproxy $(haproxy -v | awk 'NR == 1 { print $3 }'); $(wrk -v 2>&1 | awk 'NR == 1 { print $1, $2 }');" \
     "$(java -version 2>&1 | awk -F'"' 'NR == 1 { print "JDK " $2 }') ${JAVA_OPTS:-(no JVM flags)}; $stamp"
   echo
