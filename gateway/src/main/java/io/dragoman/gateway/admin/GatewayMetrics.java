@@ -69,7 +69,7 @@ public final class GatewayMetrics {
 
   /**
    * One route's request series. The client's {@code labelValues} builds a list of the label values and hashes it on
-   * every call, and the status becomes a new String each time: 2% of the gateway's CPU on small requests.
+   * every call, and the status becomes a new String each time: 2% of the I/O threads' user time on small requests.
    */
   private final class RouteSeries {
     private final String mapping;
