@@ -25,7 +25,8 @@
 #   CASE            name of the case in the results file (default: derived from CONNS, BODY_BYTES, ROUTES)
 #   SMOKE=1         DURATION=2 ROUNDS=1 WARMUP=2: starts everything, measures once, fails only on routing/errors
 #   SPLIT=1         the proxy under test alone on the last CPU (one worker, one I/O thread), the stub and wrk on the
-#                   others: what each proxy costs with a core of its own (needs 2+ CPUs, numbered from 0)
+#                   others: what each proxy costs with a core of its own (needs 2+ CPUs, numbered from 0); JVMs
+#                   compile on that CPU too, so give them WARMUP=180 or more
 #   KEEP_TMP=1      keep the temp folder (configs, logs, wrk output)
 #   UPSTREAM_PORT NGINX_PORT HAPROXY_PORT DRAGOMAN_PORT DRAGOMAN_ADMIN_PORT FLOOR_PORT   move a listener that is taken
 #
