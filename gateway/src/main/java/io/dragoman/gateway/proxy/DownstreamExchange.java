@@ -109,6 +109,14 @@ interface DownstreamExchange {
   /** Mutable until the response commits. */
   HeaderMap responseHeaders();
 
+  /**
+   * Takes {@code headers} as the response's headers, the map itself rather than a copy, when the response has none
+   * yet and the server can swap its map; false: nothing changed, copy them instead. The caller gives the map up.
+   */
+  default boolean adoptResponseHeaders(HeaderMap headers) {
+    return false;
+  }
+
   void setResponseContentLength(long length);
 
   /**

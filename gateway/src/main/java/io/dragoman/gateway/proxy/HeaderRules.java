@@ -5,6 +5,7 @@ import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -68,6 +69,23 @@ final class HeaderRules {
       if (connection != null && namedIn(connection, name)) continue;
       out.putAll(name, values);
     }
+  }
+
+  /**
+   * What {@link #copyEndToEnd} (without dropping forwarding claims) would leave, done in place: removes Host,
+   * hop-by-hop headers and those named in Connection from {@code headers}.
+   */
+  static void keepEndToEnd(HeaderMap headers) {
+    HeaderValues connection = headers.get(Headers.CONNECTION);
+    List<HttpString> drop = null;
+    for (long c = headers.fastIterateNonEmpty(); c != -1L; c = headers.fiNextNonEmpty(c)) {
+      HttpString name = headers.fiCurrent(c).getHeaderName();
+      if (isHopByHop(name) || name.equals(Headers.HOST) || (connection != null && namedIn(connection, name))) {
+        if (drop == null) drop = new ArrayList<>(2);
+        drop.add(name);
+      }
+    }
+    if (drop != null) drop.forEach(headers::remove);
   }
 
   private static boolean namedIn(HeaderValues connection, HttpString name) {

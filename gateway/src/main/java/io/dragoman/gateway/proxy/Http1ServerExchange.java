@@ -43,7 +43,7 @@ final class Http1ServerExchange extends AbstractAttachable implements Downstream
   private final Http1ServerConnection connection;
   private final ClientHead head;
   private final RequestBody body;
-  private final HeaderMap responseHeaders = new HeaderMap();
+  private HeaderMap responseHeaders; // made when first asked for: a proxied response usually brings its own
   private int status = 200;
   private boolean persistent;
   private ConduitStreamSourceChannel requestChannel;
@@ -279,12 +279,20 @@ final class Http1ServerExchange extends AbstractAttachable implements Downstream
 
   @Override
   public HeaderMap responseHeaders() {
+    if (responseHeaders == null) responseHeaders = new HeaderMap();
     return responseHeaders;
   }
 
   @Override
+  public boolean adoptResponseHeaders(HeaderMap headers) {
+    if (committed || (responseHeaders != null && responseHeaders.size() != 0)) return false;
+    responseHeaders = headers;
+    return true;
+  }
+
+  @Override
   public void setResponseContentLength(long length) {
-    responseHeaders.put(Headers.CONTENT_LENGTH, length);
+    responseHeaders().put(Headers.CONTENT_LENGTH, length);
   }
 
   /** As in Undertow: started once the response channel is handed out, its framing fixed, even before a byte. */
@@ -315,9 +323,9 @@ final class Http1ServerExchange extends AbstractAttachable implements Downstream
   public void end() {
     if (ending || completed) return;
     ending = true;
-    if (responseChannel == null && !responseHeaders.contains(Headers.CONTENT_LENGTH)
-        && !responseHeaders.contains(Headers.TRANSFER_ENCODING)) {
-      responseHeaders.put(Headers.CONTENT_LENGTH, 0);
+    if (responseChannel == null && !responseHeaders().contains(Headers.CONTENT_LENGTH)
+        && !responseHeaders().contains(Headers.TRANSFER_ENCODING)) {
+      responseHeaders().put(Headers.CONTENT_LENGTH, 0);
     }
     StreamSinkChannel channel = responseChannel();
     try {
@@ -343,23 +351,23 @@ final class Http1ServerExchange extends AbstractAttachable implements Downstream
    */
   private StreamSinkConduit framedSink() {
     if (status < 200 || status == 204 || status == 304) {
-      responseHeaders.remove(Headers.TRANSFER_ENCODING);
-      if (status != 304) responseHeaders.remove(Headers.CONTENT_LENGTH);
+      responseHeaders().remove(Headers.TRANSFER_ENCODING);
+      if (status != 304) responseHeaders().remove(Headers.CONTENT_LENGTH);
       return sink = new ResponseSink(connection.socketSink(), this, 0);
     }
     long length = declaredLength();
     if (length >= 0) return sink = new ResponseSink(connection.socketSink(), this, length);
-    responseHeaders.remove(Headers.CONTENT_LENGTH);
+    responseHeaders().remove(Headers.CONTENT_LENGTH);
     // The chunking conduit turns an empty body into Content-Length: 0 itself, before the head goes out.
-    responseHeaders.put(Headers.TRANSFER_ENCODING, Headers.CHUNKED.toString());
+    responseHeaders().put(Headers.TRANSFER_ENCODING, Headers.CHUNKED.toString());
     ResponseSink raw = sink = new ResponseSink(connection.socketSink(), this, -1);
     return new ResponseSink.BodyCount(
-        new ChunkedStreamSinkConduit(raw, connection.buffers(), true, true, responseHeaders, c -> {}, this), this);
+        new ChunkedStreamSinkConduit(raw, connection.buffers(), true, true, responseHeaders(), c -> {}, this), this);
   }
 
   private long declaredLength() {
-    String value = responseHeaders.getFirst(Headers.CONTENT_LENGTH);
-    if (value == null || responseHeaders.count(Headers.CONTENT_LENGTH) != 1) return -1;
+    String value = responseHeaders().getFirst(Headers.CONTENT_LENGTH);
+    if (value == null || responseHeaders().count(Headers.CONTENT_LENGTH) != 1) return -1;
     try {
       long n = Long.parseLong(value.trim());
       return n >= 0 ? n : -1;
@@ -457,9 +465,9 @@ final class Http1ServerExchange extends AbstractAttachable implements Downstream
     // connection closes, as Undertow's does.
     if (!body.complete() && body.overLimit()) persistent = false;
     // Undertow's server says keep-alive on every persistent HTTP/1.1 response; clients and tests have seen it so.
-    responseHeaders.put(Headers.CONNECTION, persistent ? KEEP_ALIVE : CLOSE);
-    if (!responseHeaders.contains(Headers.DATE)) responseHeaders.put(Headers.DATE, HttpDate.now());
-    return ResponseHeadWriter.write(status, StatusCodes.getReason(status), responseHeaders, connection.buffers());
+    responseHeaders().put(Headers.CONNECTION, persistent ? KEEP_ALIVE : CLOSE);
+    if (!responseHeaders().contains(Headers.DATE)) responseHeaders().put(Headers.DATE, HttpDate.now());
+    return ResponseHeadWriter.write(status, StatusCodes.getReason(status), responseHeaders(), connection.buffers());
   }
 
   void headWritten() {

@@ -280,13 +280,12 @@ final class ProxyExchange {
     answered = true;
     cancelTryTimer();
     exchange.setStatusCode(response.getResponseCode());
-    HeaderMap out = exchange.responseHeaders();
-    HeaderRules.copyEndToEnd(response.getResponseHeaders(), out, false);
+    boolean switched = upgrade != null && status == 101;
+    String protocol = switched ? response.getResponseHeaders().getFirst(Headers.UPGRADE) : null; // hop-by-hop
+    HeaderMap out = responseHeaders(response.getResponseHeaders());
     for (String name : route.mapping().forward().removeResponseHeaders()) out.remove(name);
     HeaderRules.add(out, route.addResponseHeaders());
-    if (upgrade != null && response.getResponseCode() == 101) {
-      upgrade(upstream, response.getResponseHeaders().getFirst(Headers.UPGRADE));
-    }
+    if (switched) upgrade(upstream, protocol);
     Pump.start(upstream.getResponseChannel(), exchange.responseChannel(), new Pump.Events() {
       @Override
       public void sourceEnded(StreamSourceChannel source) {
@@ -308,6 +307,25 @@ final class ProxyExchange {
         abortBoth();
       }
     }, exchange.bufferPool(), context.largeBuffers(), bodyLength(response));
+  }
+
+  /**
+   * The client's response headers: the upstream's end-to-end ones. The own HTTP/1.1 client's map is ours once its head
+   * is parsed (nothing reads it after), so the response can take it as it is, hop-by-hop headers removed, instead of a
+   * copy; Undertow's client still reads its map (Connection) when the exchange ends, and Undertow's server cannot take
+   * a map, so those copy.
+   */
+  private HeaderMap responseHeaders(HeaderMap upstream) {
+    if (connection instanceof Http1Connection) {
+      HeaderRules.keepEndToEnd(upstream);
+      if (exchange.adoptResponseHeaders(upstream)) return upstream;
+      HeaderMap out = exchange.responseHeaders();
+      out.putAll(upstream);
+      return out;
+    }
+    HeaderMap out = exchange.responseHeaders();
+    HeaderRules.copyEndToEnd(upstream, out, false);
+    return out;
   }
 
   /**
