@@ -52,6 +52,10 @@ final class Http1ServerExchange extends AbstractAttachable implements Downstream
   private ArrayList<Runnable> commitListeners;
   private ArrayList<Runnable> completeListeners;
   private boolean committed;
+  // The first attachments, found by identity: a proxied request carries three or four (route, path, request id,
+  // failure), and an attachment map of its own per request cost more than they do. More go to the map.
+  private AttachmentKey<?> key0, key1, key2, key3;
+  private Object value0, value1, value2, value3;
   private boolean headOut;
   private long bytesSent;
   private boolean responseDone;
@@ -395,12 +399,30 @@ final class Http1ServerExchange extends AbstractAttachable implements Downstream
 
   @Override
   public <T> T attachment(AttachmentKey<T> key) {
+    if (key == key0) return key.cast(value0);
+    if (key == key1) return key.cast(value1);
+    if (key == key2) return key.cast(value2);
+    if (key == key3) return key.cast(value3);
     return getAttachment(key);
   }
 
   @Override
   public <T> void attach(AttachmentKey<T> key, T value) {
-    putAttachment(key, value);
+    if (key0 == null || key0 == key) {
+      key0 = key;
+      value0 = value;
+    } else if (key1 == null || key1 == key) {
+      key1 = key;
+      value1 = value;
+    } else if (key2 == null || key2 == key) {
+      key2 = key;
+      value2 = value;
+    } else if (key3 == null || key3 == key) {
+      key3 = key;
+      value3 = value;
+    } else {
+      putAttachment(key, value);
+    }
   }
 
   @Override
