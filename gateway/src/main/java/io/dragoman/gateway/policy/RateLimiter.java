@@ -62,9 +62,17 @@ public final class RateLimiter {
     return bucket(key, now).take(now);
   }
 
-  /** Buckets currently kept. */
+  /**
+   * Buckets currently kept; exact only while no call is in flight (a concurrent map's size may count an insert before
+   * the removal that made room for it).
+   */
   public int size() {
     return buckets.size();
+  }
+
+  /** Slots held: buckets kept plus those about to be inserted, never above {@code maxKeys}, at any instant. */
+  int slotsHeld() {
+    return slots.get();
   }
 
   private Bucket bucket(String key, long now) {
