@@ -280,6 +280,7 @@ final class ProxyExchange {
     answered = true;
     cancelTryTimer();
     exchange.setStatusCode(response.getResponseCode());
+    long length = bodyLength(response); // before the map is the client's: framing and route rules change it
     boolean switched = upgrade != null && status == 101;
     String protocol = switched ? response.getResponseHeaders().getFirst(Headers.UPGRADE) : null; // hop-by-hop
     HeaderMap out = responseHeaders(response.getResponseHeaders());
@@ -306,7 +307,7 @@ final class ProxyExchange {
       public void sinkFailed(IOException e) {
         abortBoth();
       }
-    }, exchange.bufferPool(), context.largeBuffers(), bodyLength(response));
+    }, exchange.bufferPool(), context.largeBuffers(), length);
   }
 
   /**

@@ -185,6 +185,20 @@ final class ResponseSink extends WritingSinkConduit {
     return true;
   }
 
+  /**
+   * The chunking conduit above has flushed its end. Normally this sink saw that end first (its writes shut down, then
+   * a flush that completes the response); but for an empty body Undertow's conduit (2.4.4) flushes the head (with
+   * {@code Content-Length: 0}) before it passes the end down, and then answers every later flush itself, so the
+   * response would never complete here and the connection would wait for the route's timeout.
+   */
+  void chunksFlushed() {
+    terminated = true;
+    if (!done) {
+      done = true;
+      exchange.responseDone();
+    }
+  }
+
   @Override
   public boolean isWriteShutdown() {
     return terminated;

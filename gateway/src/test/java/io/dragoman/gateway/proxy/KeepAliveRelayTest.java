@@ -45,6 +45,7 @@ class KeepAliveRelayTest {
         String body = request.getMethod() + " " + request.getTarget() + " " + sent;
         MockResponse.Builder answer = new MockResponse.Builder().code(200).body(body);
         if (request.getTarget().startsWith("/slow/")) answer.headersDelay(300, TimeUnit.MILLISECONDS);
+        if (request.getTarget().startsWith("/empty-chunked/")) answer.chunkedBody("", 8); // just "0\r\n\r\n"
         return answer.build();
       }
     });
@@ -87,6 +88,27 @@ class KeepAliveRelayTest {
       }
     }
     assertThat(upstream.getRequestCount()).isEqualTo(100);
+  }
+
+  @Test
+  void anEmptyChunkedAnswerLeavesTheConnectionServing() throws IOException {
+    try (Socket socket = connect()) {
+      OutputStream out = socket.getOutputStream();
+      InputStream in = socket.getInputStream();
+      for (int i = 0; i < 3; i++) {
+        out.write(latin1(head("GET /empty-chunked/" + i + " HTTP/1.1", "Host: a")));
+        out.flush();
+        HardeningRig.Response empty = HardeningRig.readResponses(in, 1).get(0);
+        assertThat(empty.status()).as("request %d", i).isEqualTo(200);
+        assertThat(empty.body()).as("request %d", i).isEmpty();
+        assertThat(empty.header("Connection")).as("request %d", i).isEqualTo("keep-alive");
+
+        out.write(latin1(post("/after/" + i, "next")));
+        out.flush();
+        HardeningRig.Response next = HardeningRig.readResponses(in, 1).get(0);
+        assertThat(next.body()).as("request %d", i).isEqualTo("POST /after/" + i + " next");
+      }
+    }
   }
 
   @Test
