@@ -366,8 +366,8 @@ final class Http1ServerExchange extends AbstractAttachable implements Downstream
     responseHeaders().put(Headers.TRANSFER_ENCODING, Headers.CHUNKED.toString());
     ResponseSink raw = sink = new ResponseSink(connection.socketSink(), this, -1);
     return new ResponseSink.BodyCount(
-        new ChunkedStreamSinkConduit(raw, connection.buffers(), true, true, responseHeaders(), c -> raw.chunksFlushed(),
-            this), this);
+        new ChunkedStreamSinkConduit(raw, connection.buffers(), true, true, responseHeaders(), c -> raw.chunksFinished(),
+            this), raw, this);
   }
 
   private long declaredLength() {

@@ -21,6 +21,8 @@ final class ResponseSink extends WritingSinkConduit {
   private final ByteBuffer[] pair = new ByteBuffer[2];
   private boolean terminated;
   private boolean done;
+  private boolean endAsked; // the body's end was asked for above the chunking conduit (not a truncation)
+  private boolean flushed; // the last flush wrote everything, and nothing was written since
   private WriteReadyHandler handler;
   private boolean onSocket; // the handler is installed on the socket's conduit
 
@@ -33,6 +35,7 @@ final class ResponseSink extends WritingSinkConduit {
 
   @Override
   public int write(ByteBuffer src) throws IOException {
+    flushed = false;
     ByteBuffer pending = pendingHead();
     int limit = src.limit();
     if (remaining >= 0 && src.remaining() > remaining) {
@@ -58,6 +61,7 @@ final class ResponseSink extends WritingSinkConduit {
 
   @Override
   public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+    flushed = false;
     ByteBuffer pending = pendingHead();
     if (remaining >= 0) {
       // A counted body is written one buffer at a time (Pump and the senders use one).
@@ -89,11 +93,20 @@ final class ResponseSink extends WritingSinkConduit {
 
   /** Counts the body bytes written through a conduit above this one (the chunking conduit). */
   static final class BodyCount extends WritingSinkConduit {
+    private final ResponseSink end;
     private final Http1ServerExchange exchange;
 
-    BodyCount(StreamSinkConduit next, Http1ServerExchange exchange) {
+    /** @param end the sink below the chunking conduit {@code next} */
+    BodyCount(StreamSinkConduit next, ResponseSink end, Http1ServerExchange exchange) {
       super(next);
+      this.end = end;
       this.exchange = exchange;
+    }
+
+    @Override
+    public void terminateWrites() throws IOException {
+      end.endAsked = true;
+      next.terminateWrites();
     }
 
     @Override
@@ -178,6 +191,7 @@ final class ResponseSink extends WritingSinkConduit {
       headWritten();
     }
     if (!next.flush()) return false;
+    flushed = true;
     if (terminated && !done) {
       done = true;
       exchange.responseDone();
@@ -186,14 +200,16 @@ final class ResponseSink extends WritingSinkConduit {
   }
 
   /**
-   * The chunking conduit above has flushed its end. Normally this sink saw that end first (its writes shut down, then
-   * a flush that completes the response); but for an empty body Undertow's conduit (2.4.4) flushes the head (with
-   * {@code Content-Length: 0}) before it passes the end down, and then answers every later flush itself, so the
-   * response would never complete here and the connection would wait for the route's timeout.
+   * The chunking conduit above reports itself finished. Normally this sink saw the end first (its writes shut down,
+   * then a flush that completed the response) and there is nothing to do. But for an empty body Undertow's conduit
+   * (2.4.4) flushes the head (with {@code Content-Length: 0}) before it passes the end down, and then answers every
+   * later flush itself: without this the response never completed and the connection waited for the route's timeout.
+   * The conduit also reports itself finished when it is truncated; then the end was not asked for, or its flush did
+   * not go through, and the truncation that follows closes the connection.
    */
-  void chunksFlushed() {
-    terminated = true;
-    if (!done) {
+  void chunksFinished() {
+    if (endAsked && flushed && !done) {
+      terminated = true;
       done = true;
       exchange.responseDone();
     }
@@ -206,6 +222,7 @@ final class ResponseSink extends WritingSinkConduit {
 
   @Override
   public void truncateWrites() throws IOException {
+    flushed = false;
     terminated = true;
     exchange.truncated();
     exchange.closeConnection();
