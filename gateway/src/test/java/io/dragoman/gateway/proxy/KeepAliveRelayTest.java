@@ -9,7 +9,6 @@ import io.dragoman.gateway.mapping.ServiceRef;
 import io.dragoman.gateway.routing.ProxyTestTables;
 import io.dragoman.gateway.routing.RouteTable;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -68,6 +67,14 @@ class KeepAliveRelayTest {
     return socket;
   }
 
+  /** Sends one request on the connection and reads its one response. */
+  private static HardeningRig.Response roundTrip(Socket socket, String request) throws IOException {
+    OutputStream out = socket.getOutputStream();
+    out.write(latin1(request));
+    out.flush();
+    return HardeningRig.readResponses(socket.getInputStream(), 1).get(0);
+  }
+
   private static String post(String path, String body) {
     return head("POST " + path + " HTTP/1.1", "Host: a", "Content-Length: " + body.length()) + body;
   }
@@ -75,14 +82,10 @@ class KeepAliveRelayTest {
   @Test
   void oneConnectionRelaysManyRequestsWithAndWithoutBodiesInTurn() throws IOException {
     try (Socket socket = connect()) {
-      OutputStream out = socket.getOutputStream();
-      InputStream in = socket.getInputStream();
       for (int i = 0; i < 100; i++) {
         String request = i % 3 == 0 ? head("GET /get/" + i + " HTTP/1.1", "Host: a") : post("/post/" + i, "body-" + i);
-        out.write(latin1(request));
-        out.flush();
 
-        HardeningRig.Response r = HardeningRig.readResponses(in, 1).get(0);
+        HardeningRig.Response r = roundTrip(socket, request);
         assertThat(r.status()).as("request %d", i).isEqualTo(200);
         assertThat(r.body()).as("request %d", i).isEqualTo(i % 3 == 0 ? "GET /get/" + i + " " : "POST /post/" + i + " body-" + i);
       }
@@ -93,19 +96,13 @@ class KeepAliveRelayTest {
   @Test
   void anEmptyChunkedAnswerLeavesTheConnectionServing() throws IOException {
     try (Socket socket = connect()) {
-      OutputStream out = socket.getOutputStream();
-      InputStream in = socket.getInputStream();
       for (int i = 0; i < 3; i++) {
-        out.write(latin1(head("GET /empty-chunked/" + i + " HTTP/1.1", "Host: a")));
-        out.flush();
-        HardeningRig.Response empty = HardeningRig.readResponses(in, 1).get(0);
+        HardeningRig.Response empty = roundTrip(socket, head("GET /empty-chunked/" + i + " HTTP/1.1", "Host: a"));
         assertThat(empty.status()).as("request %d", i).isEqualTo(200);
         assertThat(empty.body()).as("request %d", i).isEmpty();
         assertThat(empty.header("Connection")).as("request %d", i).isEqualTo("keep-alive");
 
-        out.write(latin1(post("/after/" + i, "next")));
-        out.flush();
-        HardeningRig.Response next = HardeningRig.readResponses(in, 1).get(0);
+        HardeningRig.Response next = roundTrip(socket, post("/after/" + i, "next"));
         assertThat(next.body()).as("request %d", i).isEqualTo("POST /after/" + i + " next");
       }
     }
