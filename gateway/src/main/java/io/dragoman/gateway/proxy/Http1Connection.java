@@ -238,12 +238,9 @@ final class Http1Connection implements ClientConnection {
           scanned = 0;
           continue;
         }
-        keep = buffer.hasRemaining();
-        if (keep) {
-          pushed = pooled;
-          source.pushBack(new PooledAdaptor(pooled));
-        }
-        answer(exchange, head);
+        framing(exchange, head);
+        keep = true; // the answer's now
+        answer(exchange, pooled);
         return;
       }
     } finally {
@@ -262,21 +259,57 @@ final class Http1Connection implements ClientConnection {
     return bytes;
   }
 
-  private void answer(Exchange exchange, ResponseHead head) throws IOException {
-    boolean headRequest = Methods.HEAD.equals(exchange.request.getMethod());
-    ResponseHead.Framing framing = head.framing(headRequest);
+  /** How the response's body is framed, checked before the answer takes the bytes read past the head. */
+  private void framing(Exchange exchange, ResponseHead head) throws IOException {
+    exchange.head = head;
+    exchange.framing = head.framing(Methods.HEAD.equals(exchange.request.getMethod()));
+    exchange.length = exchange.framing == ResponseHead.Framing.LENGTH ? head.contentLength() : 0;
+    if (head.status() == 101 && !exchange.request.getRequestHeaders().contains(Headers.UPGRADE)) {
+      throw new ResponseHead.MalformedException("101 Switching Protocols to a request without Upgrade");
+    }
+  }
+
+  /**
+   * A response head has arrived; {@code rest} holds what came after it. A body of declared length that came whole with
+   * the head is held as it is for {@link #takeWholeBody}: most answers of a model server are a few hundred bytes, and
+   * relaying them from here costs no body channel, no pump and no copy. Otherwise (or when the body is asked for as a
+   * channel after all) the bytes are pushed back to be read through the response channel.
+   */
+  private void answer(Exchange exchange, PooledByteBuffer rest) {
+    ResponseHead head = exchange.head;
+    if (head.status() == 101) upgradeAnswered = true;
+    else exchange.keepAlive = head.keepAlive(exchange.framing);
+    exchange.response = new ClientResponse(head.status(), head.reason(), head.protocol(), head.headers());
+    boolean bodyless = exchange.framing == ResponseHead.Framing.NONE;
+    if (head.status() != 101 && (bodyless || exchange.framing == ResponseHead.Framing.LENGTH)
+        && rest.getBuffer().remaining() == exchange.length) {
+      exchange.whole = rest;
+    } else {
+      openBody(exchange, rest);
+      // An early answer, the upload still going: its body is awaited from the upstream from now on.
+      if (!exchange.requestDone) reads.start();
+    }
+    exchange.deliver();
+  }
+
+  /**
+   * The response channel: it takes the read events from here on; they come back in {@link #finished}. {@code rest}
+   * (what was read past the head) is read first.
+   */
+  private void openBody(Exchange exchange, PooledByteBuffer rest) {
+    if (rest.getBuffer().hasRemaining()) {
+      pushed = rest;
+      source.pushBack(new PooledAdaptor(rest));
+    } else {
+      rest.close();
+    }
     StreamSourceConduit body;
-    if (head.status() == 101) {
-      if (!exchange.request.getRequestHeaders().contains(Headers.UPGRADE)) {
-        throw new ResponseHead.MalformedException("101 Switching Protocols to a request without Upgrade");
-      }
-      upgradeAnswered = true;
+    if (exchange.head.status() == 101) {
       body = new FixedLengthStreamSourceConduit(source, 0, c -> responseDone(exchange));
     } else {
-      exchange.keepAlive = head.keepAlive(framing);
-      body = switch (framing) {
+      body = switch (exchange.framing) {
         case NONE -> new FixedLengthStreamSourceConduit(source, 0, c -> responseDone(exchange));
-        case LENGTH -> new FixedLengthStreamSourceConduit(source, head.contentLength(), c -> {
+        case LENGTH -> new FixedLengthStreamSourceConduit(source, exchange.length, c -> {
           // Also called when the channel is closed mid-body: the unread rest would be the next exchange's "answer".
           if (c.getRemaining() > 0) exchange.keepAlive = false;
           responseDone(exchange);
@@ -286,12 +319,15 @@ final class Http1Connection implements ClientConnection {
         case UNTIL_CLOSE -> source;
       };
     }
-    exchange.response = new ClientResponse(head.status(), head.reason(), head.protocol(), head.headers());
-    // The response channel takes the read events from here on; they come back in finished().
     exchange.responseChannel = new ConduitStreamSourceChannel(connection, body);
-    // An early answer, the upload still going: its body is awaited from the upstream from now on.
-    if (!exchange.requestDone) reads.start();
-    exchange.deliver();
+  }
+
+  /**
+   * The response's whole body when it came with the head, for the caller to write from and then close; the response
+   * counts as read. Null when the body is still to be read from {@link ClientExchange#getResponseChannel}.
+   */
+  static PooledByteBuffer takeWholeBody(ClientExchange upstream) {
+    return upstream instanceof Exchange e ? e.takeWholeBody() : null;
   }
 
   /**
@@ -380,6 +416,7 @@ final class Http1Connection implements ClientConnection {
     Exchange exchange = current;
     if (exchange != null) {
       exchange.headFirst.release();
+      exchange.dropWholeBody();
       if (exchange.response == null) exchange.fail(new IOException("upstream connection closed"));
     }
     for (ChannelListener<ClientConnection> listener : closeListeners) {
@@ -414,7 +451,10 @@ final class Http1Connection implements ClientConnection {
   public void close() throws IOException {
     Exchange exchange = current;
     current = null;
-    if (exchange != null) exchange.headFirst.release();
+    if (exchange != null) {
+      exchange.headFirst.release();
+      exchange.dropWholeBody();
+    }
     connection.close();
   }
 
@@ -531,8 +571,12 @@ final class Http1Connection implements ClientConnection {
     private final ClientRequest request;
     private HeadFirstSinkConduit headFirst;
     private StreamSinkChannel requestChannel;
-    private ConduitStreamSourceChannel responseChannel;
+    private ConduitStreamSourceChannel responseChannel; // made when first asked for if the body came whole
     private ClientResponse response;
+    private ResponseHead head;
+    private ResponseHead.Framing framing;
+    private long length; // the body's declared length under LENGTH framing, else 0
+    private PooledByteBuffer whole; // the whole body, come with the head, until taken or turned into a channel
     private ClientCallback<ClientExchange> listener;
     private IOException failure;
     private boolean delivered;
@@ -569,7 +613,7 @@ final class Http1Connection implements ClientConnection {
      * from a socket closed on this side, so the reader is called to find the channel closed.
      */
     void wakeBodyReader() {
-      if (response == null || responseDone) return;
+      if (response == null || responseDone || responseChannel == null) return;
       ChannelListener<? super ConduitStreamSourceChannel> reader = responseChannel.getReadListener();
       if (reader != null) getIoThread().execute(() -> ChannelListeners.invokeChannelListener(responseChannel, reader));
     }
@@ -585,8 +629,27 @@ final class Http1Connection implements ClientConnection {
       return requestChannel;
     }
 
+    PooledByteBuffer takeWholeBody() {
+      PooledByteBuffer w = whole;
+      if (w == null) return null;
+      whole = null;
+      responseDone(this);
+      return w;
+    }
+
+    void dropWholeBody() {
+      PooledByteBuffer w = whole;
+      whole = null;
+      if (w != null) w.close();
+    }
+
     @Override
     public StreamSourceChannel getResponseChannel() {
+      if (responseChannel == null && whole != null) {
+        PooledByteBuffer w = whole;
+        whole = null;
+        openBody(this, w);
+      }
       return responseChannel;
     }
 

@@ -8,6 +8,7 @@ import io.undertow.client.ClientConnection;
 import io.undertow.client.ClientExchange;
 import io.undertow.client.ClientRequest;
 import io.undertow.client.ClientResponse;
+import io.undertow.connector.PooledByteBuffer;
 import io.undertow.server.RequestTooBigException;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
@@ -66,6 +67,8 @@ final class ProxyExchange {
   private boolean requestSent;
   private boolean responseRead;
   private boolean retriedStale;
+  /** The upstream's whole body while it is written to the client; given back when written or when the exchange ends. */
+  private PooledByteBuffer responseBody;
   private long lastActivityNanos;
 
   ProxyExchange(
@@ -286,7 +289,15 @@ final class ProxyExchange {
     HeaderMap out = responseHeaders(response.getResponseHeaders());
     for (String name : route.mapping().forward().removeResponseHeaders()) out.remove(name);
     HeaderRules.add(out, route.addResponseHeaders());
-    if (switched) upgrade(upstream, protocol);
+    if (switched) {
+      upgrade(upstream, protocol);
+    } else {
+      PooledByteBuffer whole = Http1Connection.takeWholeBody(upstream);
+      if (whole != null) {
+        relayWhole(whole);
+        return;
+      }
+    }
     Pump.start(upstream.getResponseChannel(), exchange.responseChannel(), new Pump.Events() {
       @Override
       public void sourceEnded(StreamSourceChannel source) {
@@ -308,6 +319,19 @@ final class ProxyExchange {
         abortBoth();
       }
     }, exchange.bufferPool(), context.largeBuffers(), length);
+  }
+
+  /** The upstream's body came whole with its head: it goes to the client from the buffer it was read into. */
+  private void relayWhole(PooledByteBuffer whole) {
+    responseRead = true;
+    responseBody = whole;
+    BodyWriter.write(exchange.responseChannel(), whole.getBuffer(), this::releaseResponseBody, e -> abortBoth());
+  }
+
+  private void releaseResponseBody() {
+    PooledByteBuffer b = responseBody;
+    responseBody = null;
+    if (b != null) b.close();
   }
 
   /**
@@ -498,6 +522,7 @@ final class ProxyExchange {
     answered = true; // a pending back-off must not start another try
     cancelTryTimer();
     stopRequestPump();
+    releaseResponseBody();
     attempts.release();
     ClientConnection c = connection;
     connection = null;

@@ -15,6 +15,7 @@ import io.undertow.client.ClientCallback;
 import io.undertow.client.ClientExchange;
 import io.undertow.client.ClientRequest;
 import io.undertow.connector.ByteBufferPool;
+import io.undertow.connector.PooledByteBuffer;
 import io.undertow.util.Methods;
 import java.io.IOException;
 import java.io.InputStream;
@@ -813,6 +814,97 @@ class Http1ConnectionTest {
     assertThat(idle.get(10, TimeUnit.SECONDS)).isFalse();
     closed.countDown();
     await().atMost(Duration.ofSeconds(5)).until(() -> !c.isOpen());
+  }
+
+  /**
+   * A body that came in the same read as its head is handed over whole, in the buffer it was read into: the response
+   * counts as read at once (the connection is idle again before the caller has written a byte), the buffer goes back
+   * to the pool when the caller closes it, and the next exchange on the connection starts clean.
+   */
+  @Test
+  void aBodyThatCameWithItsHeadIsHandedOverWholeAndTheConnectionIsFreeAtOnce() throws Exception {
+    serve(c -> {
+      c.send("HTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\nwhole " + c.index);
+      return true;
+    });
+    CountingPool pool = new CountingPool(16 * 1024, new AtomicInteger());
+    Http1Connection c = connect(pool);
+
+    for (int i = 1; i <= 2; i++) {
+      CompletableFuture<ClientExchange> answer = new CompletableFuture<>();
+      c.getIoThread().execute(() -> send(c, "/whole", into(answer)));
+      ClientExchange exchange = answer.get(10, TimeUnit.SECONDS);
+      CompletableFuture<String> taken = new CompletableFuture<>();
+      c.getIoThread().execute(() -> {
+        PooledByteBuffer whole = Http1Connection.takeWholeBody(exchange);
+        if (whole == null) {
+          taken.complete("not whole");
+          return;
+        }
+        String body = StandardCharsets.ISO_8859_1.decode(whole.getBuffer()).toString();
+        taken.complete(body + (c.idle() ? ", idle" : ", busy"));
+        whole.close();
+      });
+
+      assertThat(taken.get(10, TimeUnit.SECONDS)).isEqualTo("whole " + i + ", idle");
+    }
+    assertThat(upstream.connections()).isEqualTo(1);
+    await().atMost(Duration.ofSeconds(2)).untilAsserted(
+        () -> assertThat(pool.held.get()).as("pooled buffers not given back").isZero());
+  }
+
+  /** Neither taken whole nor read as a channel (the caller gave up on the answer): closing gives the buffer back. */
+  @Test
+  void aWholeBodyNobodyTookGoesBackToThePoolWhenTheConnectionCloses() throws Exception {
+    serve(c -> {
+      c.send("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\n\r\nbusy");
+      return true;
+    });
+    CountingPool pool = new CountingPool(16 * 1024, new AtomicInteger());
+    Http1Connection c = connect(pool);
+    CompletableFuture<ClientExchange> answer = new CompletableFuture<>();
+    c.getIoThread().execute(() -> send(c, "/retry-me", into(answer)));
+    answer.get(10, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(2)).until(() -> pool.held.get() == 1); // the body, held whole
+
+    c.getIoThread().execute(() -> IoUtils.safeClose(c));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> !c.isOpen());
+    await().atMost(Duration.ofSeconds(2)).untilAsserted(
+        () -> assertThat(pool.held.get()).as("pooled buffers not given back").isZero());
+  }
+
+  /** A body still on its way when the head arrives is not whole: it is read through the response channel. */
+  @Test
+  void aBodyThatFollowsItsHeadLaterIsReadThroughTheChannel() throws Exception {
+    CountDownLatch headSeen = new CountDownLatch(1);
+    serve(c -> {
+      c.send("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhe");
+      try {
+        headSeen.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        throw new IOException(e);
+      }
+      c.send("llo");
+      return true;
+    });
+    Http1Connection c = connect(new CountingPool(16 * 1024, new AtomicInteger()));
+    CompletableFuture<ClientExchange> answer = new CompletableFuture<>();
+    c.getIoThread().execute(() -> send(c, "/apart", into(answer)));
+    ClientExchange exchange = answer.get(10, TimeUnit.SECONDS);
+
+    CompletableFuture<String> body = new CompletableFuture<>();
+    c.getIoThread().execute(() -> {
+      if (Http1Connection.takeWholeBody(exchange) != null) {
+        body.complete("taken whole");
+        return;
+      }
+      StringBuilder into = new StringBuilder();
+      readBody(exchange.getResponseChannel(), into, () -> body.complete(into.toString()));
+      headSeen.countDown();
+    });
+
+    assertThat(body.get(10, TimeUnit.SECONDS)).isEqualTo("hello");
   }
 
   /** A new connection to the upstream, made on the I/O thread of a worker of its own. */
