@@ -95,6 +95,16 @@ interface DownstreamExchange {
   StreamSourceChannel requestChannel();
 
   /**
+   * Writes to {@code sink} the body bytes that arrived with the request head and are still unread, straight from the
+   * buffer they were read into (a small body usually came whole with its head); they then count as read. Returns how
+   * many were written; 0 when this exchange keeps no such bytes. Only an optimisation: the rest is read from
+   * {@link #requestChannel}.
+   */
+  default long sendBufferedBody(StreamSinkChannel sink) throws IOException {
+    return 0;
+  }
+
+  /**
    * Keeps the client connection's read interest registered while the request is relayed (once its body is read, or
    * when there is none); see {@link ClientReads}. Only an optimisation: may do nothing.
    */

@@ -16,6 +16,7 @@ import org.xnio.StreamConnection;
 import org.xnio.XnioExecutor;
 import org.xnio.XnioIoThread;
 import org.xnio.channels.Configurable;
+import org.xnio.channels.StreamSinkChannel;
 import org.xnio.conduits.ReadReadyHandler;
 import org.xnio.conduits.StreamSinkConduit;
 import org.xnio.conduits.StreamSourceConduit;
@@ -210,6 +211,24 @@ final class Http1ServerConnection implements ReadReadyHandler {
     b.limit(limit);
     if (!b.hasRemaining()) release();
     return n;
+  }
+
+  /** Writes up to {@code max} buffered bytes to {@code sink}, from the buffer itself; returns how many it took. */
+  int writeBuffered(StreamSinkChannel sink, long max) throws IOException {
+    if (in == null) return 0;
+    ByteBuffer b = in.getBuffer();
+    int n = (int) Math.min(b.remaining(), max);
+    if (n == 0) return 0;
+    int limit = b.limit();
+    b.limit(b.position() + n);
+    int written;
+    try {
+      written = sink.write(b);
+    } finally {
+      b.limit(limit);
+    }
+    if (!b.hasRemaining()) release();
+    return written;
   }
 
   /** A body's reader puts its own handler on the socket. */

@@ -262,6 +262,11 @@ final class Http1ServerExchange extends AbstractAttachable implements Downstream
     return requestChannel;
   }
 
+  @Override
+  public long sendBufferedBody(StreamSinkChannel sink) throws IOException {
+    return requestChannel == null ? body.writeBuffered(sink) : 0; // a channel handed out reads it its own way
+  }
+
   /** Reads stay registered on the connection while the exchange runs; a client's event then parks them. */
   @Override
   public void keepReadsRegistered() {

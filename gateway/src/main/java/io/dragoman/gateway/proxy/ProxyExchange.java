@@ -238,6 +238,20 @@ final class ProxyExchange {
       return;
     }
     bodyStarted = true;
+    try {
+      exchange.sendBufferedBody(sink);
+    } catch (IOException e) {
+      upstreamBroke(e, false);
+      return;
+    }
+    if (exchange.isRequestComplete()) {
+      // The body came whole with its head and is written: only the end is left to send.
+      BodyWriter.write(sink, ByteBuffer.allocate(0), () -> {
+        sent.run();
+        exchange.keepReadsRegistered();
+      }, e -> upstreamBroke(e, false));
+      return;
+    }
     requestPump = Pump.start(exchange.requestChannel(), sink, new Pump.Events() {
       @Override
       public void sourceEnded(StreamSourceChannel source) {

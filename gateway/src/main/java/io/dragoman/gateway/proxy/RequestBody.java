@@ -4,6 +4,7 @@ import io.undertow.server.RequestTooBigException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
+import org.xnio.channels.StreamSinkChannel;
 import org.xnio.conduits.ReadReadyHandler;
 import org.xnio.conduits.StreamSourceConduit;
 
@@ -82,6 +83,14 @@ final class RequestBody extends ReadingSourceConduit {
       }
       if (n < 0) throw new IOException("connection closed with " + remaining + " bytes of the request body unread");
     }
+    remaining -= n;
+    return n;
+  }
+
+  /** Writes the body bytes that came with the head to {@code sink}, as far as it takes them; returns how many. */
+  long writeBuffered(StreamSinkChannel sink) throws IOException {
+    if (remaining == 0 || overLimit()) return 0; // over the limit: the read refuses it
+    int n = connection.writeBuffered(sink, remaining);
     remaining -= n;
     return n;
   }
