@@ -168,7 +168,7 @@ final class ProxyExchange {
               return;
             }
             connection = c;
-            lastActivityNanos = System.nanoTime();
+            noteActivity();
             idleLimit(c);
             send(id, reused);
           }
@@ -231,7 +231,7 @@ final class ProxyExchange {
     StreamSinkChannel sink = upstream.getRequestChannel();
     Runnable sent = () -> {
       requestSent = true;
-      lastActivityNanos = System.nanoTime();
+      noteActivity();
     };
     if (body != null) {
       BodyWriter.write(sink, body.duplicate(), sent, e -> upstreamBroke(e, false));
@@ -547,6 +547,11 @@ final class ProxyExchange {
     } else {
       IoUtils.safeClose(c);
     }
+  }
+
+  /** For {@link #idleExpired}: a clock read only on routes with an idle limit (most have none). */
+  private void noteActivity() {
+    if (route.idleTimeoutMs() > 0) lastActivityNanos = System.nanoTime();
   }
 
   /**
