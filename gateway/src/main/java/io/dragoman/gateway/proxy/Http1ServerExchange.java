@@ -403,12 +403,14 @@ final class Http1ServerExchange extends AbstractAttachable implements Downstream
 
   // The exchange and its connection.
 
+  /** Unchecked: {@link #attach} only ever pairs a key with a value of its type (a checked cast costs a class load). */
   @Override
+  @SuppressWarnings("unchecked")
   public <T> T attachment(AttachmentKey<T> key) {
-    if (key == key0) return key.cast(value0);
-    if (key == key1) return key.cast(value1);
-    if (key == key2) return key.cast(value2);
-    if (key == key3) return key.cast(value3);
+    if (key == key0) return (T) value0;
+    if (key == key1) return (T) value1;
+    if (key == key2) return (T) value2;
+    if (key == key3) return (T) value3;
     return getAttachment(key);
   }
 
