@@ -1,5 +1,6 @@
 package io.dragoman.gateway.proxy;
 
+import io.undertow.UndertowLogger;
 import io.undertow.client.ClientCallback;
 import io.undertow.client.ClientConnection;
 import io.undertow.client.ClientExchange;
@@ -569,16 +570,26 @@ final class Http1Connection implements ClientConnection {
   /**
    * The socket's read readiness while no body channel has it, straight to {@link #readReady}: XNIO's channel-listener
    * handler asks the logging backend whether to trace each call (2% of the gateway's own time on small requests).
+   * What XNIO's handler also did is kept: a listener's unexpected exception is logged (XNIO's socket conduit would
+   * swallow it silently), and here the exchange in progress fails with it rather than wait for its timeout.
    */
   private final class OwnReads implements ReadReadyHandler {
     @Override
     public void readReady() {
-      Http1Connection.this.readReady();
+      try {
+        Http1Connection.this.readReady();
+      } catch (RuntimeException e) {
+        UndertowLogger.CLIENT_LOGGER.errorf(e, "upstream connection to %s: reading its answer failed", getPeerAddress());
+        Exchange exchange = current;
+        if (exchange != null) failAndClose(exchange, new IOException(e));
+        else IoUtils.safeClose(Http1Connection.this);
+      }
     }
 
+    /** The I/O thread is shutting down: the socket closes, and an exchange in progress hears of it. */
     @Override
     public void forceTermination() {
-      IoUtils.safeClose(Http1Connection.this);
+      IoUtils.safeClose(connection);
     }
 
     @Override
@@ -662,6 +673,7 @@ final class Http1Connection implements ClientConnection {
       if (w != null) w.close();
     }
 
+    /** Null once the whole body was taken ({@link #takeWholeBody}) or dropped with the connection. */
     @Override
     public StreamSourceChannel getResponseChannel() {
       if (responseChannel == null && whole != null) {

@@ -508,6 +508,7 @@ final class ProxyExchange {
     dropConnection();
     stopRequestPump();
     exchange.closeConnection();
+    releaseResponseBody(); // nothing writes it any more; finish() would too, but only once the server ends the exchange
   }
 
   private void stopRequestPump() {

@@ -874,6 +874,33 @@ class Http1ConnectionTest {
         () -> assertThat(pool.held.get()).as("pooled buffers not given back").isZero());
   }
 
+  /**
+   * A bug in whoever hears the answer (an unexpected exception) must not leave the connection hanging with its
+   * exchange: XNIO's socket conduit swallows what a read handler throws, so the connection closes itself (and logs it).
+   */
+  @Test
+  void anAnswerListenerThatThrowsClosesTheConnectionAndGivesItsBuffersBack() throws Exception {
+    serve(c -> {
+      c.send("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+      return true;
+    });
+    CountingPool pool = new CountingPool(16 * 1024, new AtomicInteger());
+    Http1Connection c = connect(pool);
+    c.getIoThread().execute(() -> send(c, "/throws", new ClientCallback<>() {
+      @Override
+      public void completed(ClientExchange exchange) {
+        throw new IllegalStateException("a bug in the listener");
+      }
+
+      @Override
+      public void failed(IOException e) {}
+    }));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> !c.isOpen());
+    await().atMost(Duration.ofSeconds(2)).untilAsserted(
+        () -> assertThat(pool.held.get()).as("pooled buffers not given back").isZero());
+  }
+
   /** A body still on its way when the head arrives is not whole: it is read through the response channel. */
   @Test
   void aBodyThatFollowsItsHeadLaterIsReadThroughTheChannel() throws Exception {
