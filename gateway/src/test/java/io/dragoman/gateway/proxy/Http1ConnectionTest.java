@@ -662,11 +662,7 @@ class Http1ConnectionTest {
     CountDownLatch done = new CountDownLatch(1);
     serve(c -> {
       c.send("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhalf!"); // then nothing: 5 of 10 bytes
-      try {
-        done.await(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        throw new IOException(e);
-      }
+      waitFor(done);
       return false;
     }, idle(300));
 
@@ -733,19 +729,14 @@ class Http1ConnectionTest {
    */
   @Test
   void aRefusedHeadWithBodyBytesBehindItGivesItsBufferBack() throws Exception {
-    serve(c -> {
-      c.send("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello");
-      return true;
-    });
+    answerEveryRequestWith("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello");
     CountingPool pool = new CountingPool(16 * 1024, new AtomicInteger());
     Http1Connection c = connect(pool);
     CompletableFuture<ClientExchange> answer = new CompletableFuture<>();
     c.getIoThread().execute(() -> send(c, "/bad", into(answer)));
 
     assertThat(answer).failsWithin(Duration.ofSeconds(10));
-    await().atMost(Duration.ofSeconds(5)).until(() -> !c.isOpen());
-    await().atMost(Duration.ofSeconds(2)).untilAsserted(
-        () -> assertThat(pool.held.get()).as("pooled buffers not given back").isZero());
+    awaitClosedWithBuffersBack(c, pool);
   }
 
   /**
@@ -792,18 +783,12 @@ class Http1ConnectionTest {
     CountDownLatch closed = new CountDownLatch(1);
     serve(c -> {
       c.send("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n"); // the head alone: no bytes wait behind it
-      try {
-        closed.await(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        throw new IOException(e);
-      }
+      waitFor(closed);
       c.send("HTTP/1.1 200 OK\r\n"); // the body's bytes, which the next request must never take for its answer
       return true;
     });
     Http1Connection c = connect(new CountingPool(16 * 1024, new AtomicInteger()));
-    CompletableFuture<ClientExchange> answer = new CompletableFuture<>();
-    c.getIoThread().execute(() -> send(c, "/half", into(answer)));
-    ClientExchange exchange = answer.get(10, TimeUnit.SECONDS);
+    ClientExchange exchange = answered(c, "/half");
 
     CompletableFuture<Boolean> idle = new CompletableFuture<>();
     c.getIoThread().execute(() -> {
@@ -856,22 +841,15 @@ class Http1ConnectionTest {
   /** Neither taken whole nor read as a channel (the caller gave up on the answer): closing gives the buffer back. */
   @Test
   void aWholeBodyNobodyTookGoesBackToThePoolWhenTheConnectionCloses() throws Exception {
-    serve(c -> {
-      c.send("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\n\r\nbusy");
-      return true;
-    });
+    answerEveryRequestWith("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\n\r\nbusy");
     CountingPool pool = new CountingPool(16 * 1024, new AtomicInteger());
     Http1Connection c = connect(pool);
-    CompletableFuture<ClientExchange> answer = new CompletableFuture<>();
-    c.getIoThread().execute(() -> send(c, "/retry-me", into(answer)));
-    answer.get(10, TimeUnit.SECONDS);
+    answered(c, "/retry-me");
     await().atMost(Duration.ofSeconds(2)).until(() -> pool.held.get() == 1); // the body, held whole
 
     c.getIoThread().execute(() -> IoUtils.safeClose(c));
 
-    await().atMost(Duration.ofSeconds(5)).until(() -> !c.isOpen());
-    await().atMost(Duration.ofSeconds(2)).untilAsserted(
-        () -> assertThat(pool.held.get()).as("pooled buffers not given back").isZero());
+    awaitClosedWithBuffersBack(c, pool);
   }
 
   /**
@@ -880,10 +858,7 @@ class Http1ConnectionTest {
    */
   @Test
   void anAnswerListenerThatThrowsClosesTheConnectionAndGivesItsBuffersBack() throws Exception {
-    serve(c -> {
-      c.send("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
-      return true;
-    });
+    answerEveryRequestWith("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
     CountingPool pool = new CountingPool(16 * 1024, new AtomicInteger());
     Http1Connection c = connect(pool);
     c.getIoThread().execute(() -> send(c, "/throws", new ClientCallback<>() {
@@ -896,9 +871,7 @@ class Http1ConnectionTest {
       public void failed(IOException e) {}
     }));
 
-    await().atMost(Duration.ofSeconds(5)).until(() -> !c.isOpen());
-    await().atMost(Duration.ofSeconds(2)).untilAsserted(
-        () -> assertThat(pool.held.get()).as("pooled buffers not given back").isZero());
+    awaitClosedWithBuffersBack(c, pool);
   }
 
   /** A body still on its way when the head arrives is not whole: it is read through the response channel. */
@@ -907,18 +880,12 @@ class Http1ConnectionTest {
     CountDownLatch headSeen = new CountDownLatch(1);
     serve(c -> {
       c.send("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhe");
-      try {
-        headSeen.await(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        throw new IOException(e);
-      }
+      waitFor(headSeen);
       c.send("llo");
       return true;
     });
     Http1Connection c = connect(new CountingPool(16 * 1024, new AtomicInteger()));
-    CompletableFuture<ClientExchange> answer = new CompletableFuture<>();
-    c.getIoThread().execute(() -> send(c, "/apart", into(answer)));
-    ClientExchange exchange = answer.get(10, TimeUnit.SECONDS);
+    ClientExchange exchange = answered(c, "/apart");
 
     CompletableFuture<String> body = new CompletableFuture<>();
     c.getIoThread().execute(() -> {
@@ -932,6 +899,36 @@ class Http1ConnectionTest {
     });
 
     assertThat(body.get(10, TimeUnit.SECONDS)).isEqualTo("hello");
+  }
+
+  /** Routes everything to a new scripted upstream that answers each request with {@code raw}, bytes as they are. */
+  private void answerEveryRequestWith(String raw) throws IOException {
+    serve(c -> {
+      c.send(raw);
+      return true;
+    });
+  }
+
+  private static void awaitClosedWithBuffersBack(Http1Connection c, CountingPool pool) {
+    await().atMost(Duration.ofSeconds(5)).until(() -> !c.isOpen());
+    await().atMost(Duration.ofSeconds(2)).untilAsserted(
+        () -> assertThat(pool.held.get()).as("pooled buffers not given back").isZero());
+  }
+
+  /** Sends a GET on the connection's I/O thread and waits until its answer's head is read. */
+  private static ClientExchange answered(Http1Connection c, String path) throws Exception {
+    CompletableFuture<ClientExchange> answer = new CompletableFuture<>();
+    c.getIoThread().execute(() -> send(c, path, into(answer)));
+    return answer.get(10, TimeUnit.SECONDS);
+  }
+
+  /** For an upstream script: waits (bounded) until the test lets it go on. */
+  private static void waitFor(CountDownLatch latch) throws IOException {
+    try {
+      latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      throw new IOException(e);
+    }
   }
 
   /** A new connection to the upstream, made on the I/O thread of a worker of its own. */
