@@ -237,6 +237,11 @@ final class ProxyExchange {
       BodyWriter.write(sink, body.duplicate(), sent, e -> upstreamBroke(e, false));
       return;
     }
+    // The client's body, read as it comes: once all of it is sent, the client's reads may stay registered.
+    Runnable streamed = () -> {
+      sent.run();
+      if (upgrade == null) exchange.keepReadsRegistered();
+    };
     bodyStarted = true;
     try {
       exchange.sendBufferedBody(sink);
@@ -246,10 +251,7 @@ final class ProxyExchange {
     }
     if (exchange.isRequestComplete()) {
       // The body came whole with its head and is written: only the end is left to send.
-      BodyWriter.write(sink, ByteBuffer.allocate(0), () -> {
-        sent.run();
-        exchange.keepReadsRegistered();
-      }, e -> upstreamBroke(e, false));
+      BodyWriter.write(sink, ByteBuffer.allocate(0), streamed, e -> upstreamBroke(e, false));
       return;
     }
     requestPump = Pump.start(exchange.requestChannel(), sink, new Pump.Events() {
@@ -260,8 +262,7 @@ final class ProxyExchange {
 
       @Override
       public void done() {
-        sent.run();
-        if (upgrade == null) exchange.keepReadsRegistered();
+        streamed.run();
       }
 
       @Override
