@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# The four load cases of the performance issue, each a run.sh run with Dragoman, nginx, HAProxy and the bare stub:
+# The load cases of the performance issue, and one of latency at a set load, each a run.sh run with Dragoman,
+# nginx, HAProxy and the bare stub:
 #
 #   conns64     64 connections, small JSON body          goal: req/s >= 1.0x nginx, p99 <= 1.2x nginx
 #   conn1       1 connection                             goal: added p50 latency <= 1.5x nginx's
 #   body64k     64 connections, 64 KiB JSON bodies       goal: req/s >= 0.9x nginx
 #   routes1000  64 connections, 1,000 routes per table   (no ratio goal: shows what a big table costs)
+#   paced64     64 connections, small body, each waiting PACE_MS (3) ms between requests: every target at about
+#               the same load, below its capacity (no goal: the latency a client sees at a given load, where
+#               conns64 compares each target at its own limit)
 #
 # Environment (default): DURATION (10), ROUNDS (5), WARMUP (30) for every case; CASES ("conns64 conn1 body64k
 # routes1000") to run a subset; PIN=1 runs conn1 under `taskset -c 0` (everything on one CPU, one worker each:
@@ -22,7 +26,7 @@ if [[ ${SMOKE:-0} == 1 ]]; then
 else
   export DURATION=${DURATION:-10} ROUNDS=${ROUNDS:-5} WARMUP=${WARMUP:-30}
 fi
-CASES=${CASES:-conns64 conn1 body64k routes1000}
+CASES=${CASES:-conns64 conn1 body64k routes1000 paced64}
 PIN=${PIN:-0}
 
 run_case() { # name
@@ -36,7 +40,8 @@ run_case() { # name
       fi ;;
     body64k) CASE=$1 CONNS=64 BODY_BYTES=65536 "$here/run.sh" ;;
     routes1000) CASE=$1 CONNS=64 ROUTES=1000 "$here/run.sh" ;;
-    *) echo "CASES: unknown case \"$1\" (expected: conns64, conn1, body64k, routes1000)" >&2; return 1 ;;
+    paced64) CASE=$1 CONNS=64 PACE_MS=${PACE_MS:-3} "$here/run.sh" ;;
+    *) echo "CASES: unknown case \"$1\" (expected: conns64, conn1, body64k, routes1000, paced64)" >&2; return 1 ;;
   esac
 }
 

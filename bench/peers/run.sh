@@ -18,6 +18,9 @@
 #   CONNS (64)      wrk connections                      THREADS (2)   wrk threads (capped at CONNS)
 #   BODY_BYTES (0)  0 = the small JSON body; N = a generated JSON body of exactly N bytes (the stub then reads it)
 #   ROUTES (1)      routes in every table: 1 = only half_plus_two; N adds N-1 prefixes /svc-<i>/
+#   PACE_MS (0)     0 = each connection sends its next request as soon as the answer is in (saturation); N = it
+#                   waits N ms first, so every target gets about the same load below its capacity (latency at a
+#                   given load rather than at each target's own limit)
 #   TARGETS ("upstream nginx haproxy dragoman")  which targets run, in round-1 order; add "floor" to compare with it
 #   GATEWAY_URL     use a Dragoman already running (full URL of the route) instead of starting the jar
 #   GATEWAY_JAR (gateway/target/dragoman-gateway.jar)
@@ -47,6 +50,7 @@ CONNS=${CONNS:-64}
 THREADS=${THREADS:-2}
 BODY_BYTES=${BODY_BYTES:-0}
 ROUTES=${ROUTES:-1}
+PACE_MS=${PACE_MS:-0}
 TARGETS=${TARGETS:-upstream nginx haproxy dragoman}
 GATEWAY_URL=${GATEWAY_URL:-}
 GATEWAY_JAR=${GATEWAY_JAR:-$repo/gateway/target/dragoman-gateway.jar}
@@ -68,7 +72,7 @@ ECHO_MODULE=/usr/lib/nginx/modules/ngx_http_echo_module.so
 say() { printf '[bench] %s\n' "$*" >&2; }
 fail() { printf '[bench] FAILED: %s\n' "$*" >&2; exit 1; }
 
-for v in DURATION ROUNDS WARMUP CONNS THREADS BODY_BYTES ROUTES; do
+for v in DURATION ROUNDS WARMUP CONNS THREADS BODY_BYTES ROUTES PACE_MS; do
   [[ ${!v} =~ ^[0-9]+$ ]] || fail "$v: \"${!v}\" (expected: a non-negative integer)"
 done
 ((DURATION > 0 && ROUNDS > 0 && CONNS > 0 && THREADS > 0 && ROUTES > 0)) \
@@ -195,6 +199,11 @@ function done(summary, latency, requests)
     summary.requests, e.status, e.connect + e.read + e.write + e.timeout))
 end
 EOF
+if ((PACE_MS > 0)); then
+  # wrk waits this long after each answer before it sends the connection's next request, and times each request
+  # from its send: the offered load is about CONNS / (PACE_MS + latency) requests per second for every target.
+  printf 'function delay()\n  return %d\nend\n' "$PACE_MS" >> "$tmp/post.lua"
+fi
 
 # --- configurations -----------------------------------------------------------------------------------------------
 # Routes beyond the first: /svc-<i>/ -> /v1/models/svc-<i>:predict, i = 1 .. ROUTES-1.
@@ -437,7 +446,9 @@ load() { # url seconds output label
   (($(field sockerr "$3") == 0)) || fail "$4: $(field sockerr "$3") socket errors (connect/read/write/timeout)"
 }
 
-say "case $CASE: ${DURATION}s x $ROUNDS rounds, warm-up ${WARMUP}s, $CONNS conns, $THREADS threads, ${body_len}-byte body, $ROUTES route(s), $PLACEMENT"
+pacing=saturating
+((PACE_MS > 0)) && pacing="${PACE_MS} ms between a connection's requests"
+say "case $CASE: ${DURATION}s x $ROUNDS rounds, warm-up ${WARMUP}s, $CONNS conns, $THREADS threads, ${body_len}-byte body, $ROUTES route(s), $pacing, $PLACEMENT"
 raw=$tmp/raw.tsv
 : > "$raw"
 declare -A warmed
@@ -482,7 +493,7 @@ stamp=$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$here/results"
 result=$here/results/$stamp-$CASE.md
 {
-  echo "### $CASE: $CONNS conns, ${body_len}-byte body, $ROUTES route(s); ${DURATION}s x $ROUNDS rounds, warm-up ${WARMUP}s"
+  echo "### $CASE: $CONNS conns, ${body_len}-byte body, $ROUTES route(s), $pacing; ${DURATION}s x $ROUNDS rounds, warm-up ${WARMUP}s"
   echo
   echo "$CORES x $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo) ($PLACEMENT); $(nginx -v 2>&1 | sed 's/.*: //');" \
     "haproxy $(haproxy -v | awk 'NR == 1 { print $3 }'); $(wrk -v 2>&1 | awk 'NR == 1 { print $1, $2 }');" \
