@@ -11,9 +11,9 @@
 #               conns64 compares each target at its own limit)
 #
 # Environment (default): DURATION (10), ROUNDS (5), WARMUP (30) for every case; CASES ("conns64 conn1 body64k
-# routes1000") to run a subset; PIN=1 runs conn1 under `taskset -c 0` (everything on one CPU, one worker each:
-# steadier on a busy machine); SMOKE=1 runs only conns64 with run.sh's smoke durations. Anything else (ports,
-# GATEWAY_JAR, JAVA_OPTS, ...) passes through to run.sh.
+# routes1000 paced64") to run a subset; PACE_MS (3) for paced64 only; PIN=1 runs conn1 under `taskset -c 0`
+# (everything on one CPU, one worker each: steadier on a busy machine); SMOKE=1 runs only conns64 with run.sh's smoke
+# durations. Anything else (ports, GATEWAY_JAR, JAVA_OPTS, ...) passes through to run.sh.
 #
 # Every case writes bench/peers/results/<timestamp>-<case>.md. Exit status: 0 if every case ran clean, else 1.
 set -euo pipefail
@@ -28,6 +28,8 @@ else
 fi
 CASES=${CASES:-conns64 conn1 body64k routes1000 paced64}
 PIN=${PIN:-0}
+paced_ms=${PACE_MS:-3}
+unset PACE_MS # pacing belongs to paced64 alone: the other cases saturate
 
 run_case() { # name
   case $1 in
@@ -40,7 +42,7 @@ run_case() { # name
       fi ;;
     body64k) CASE=$1 CONNS=64 BODY_BYTES=65536 "$here/run.sh" ;;
     routes1000) CASE=$1 CONNS=64 ROUTES=1000 "$here/run.sh" ;;
-    paced64) CASE=$1 CONNS=64 PACE_MS=${PACE_MS:-3} "$here/run.sh" ;;
+    paced64) CASE=$1 CONNS=64 PACE_MS=$paced_ms "$here/run.sh" ;;
     *) echo "CASES: unknown case \"$1\" (expected: conns64, conn1, body64k, routes1000, paced64)" >&2; return 1 ;;
   esac
 }
