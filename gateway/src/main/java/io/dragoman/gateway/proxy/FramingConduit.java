@@ -29,6 +29,7 @@ final class FramingConduit extends ReadingSourceConduit implements Runnable {
   private final Http1Framing framing = new Http1Framing();
   private XnioExecutor.Key timer;
   private String refusal; // a violation found behind requests Undertow has yet to answer
+  private boolean deferred; // see defer()
 
   private FramingConduit(StreamConnection connection, long headTimeoutMs) {
     super(connection.getSourceChannel().getConduit());
@@ -44,8 +45,48 @@ final class FramingConduit extends ReadingSourceConduit implements Runnable {
     connection.getSinkChannel().setConduit(new UpgradeWatch(conduit.socket, conduit.framing));
   }
 
+  /**
+   * For the gateway's own HTTP/1.1 server, before its first read: every message it serves itself passes its strict
+   * parse, which holds heads to these rules and more (no folding, no chunked body, one plain {@code Content-Length},
+   * no upgrade), so its reads are not fed to the check. What it does not serve, and a head it must wait for (the head
+   * timeout needs the check's clock), it gives to {@link #catchUp} first; from then on every byte is fed as usual.
+   */
+  void defer() {
+    deferred = true;
+  }
+
+  boolean deferred() {
+    return deferred;
+  }
+
+  /**
+   * Ends the deferral. {@code unread}: the bytes read and not consumed (read mode, starting at a message boundary,
+   * since all before them were messages the own server served whole), or null. They are fed to the check as if just
+   * read: a rule broken further on cuts {@code unread} before that message, whose refusal waits for the next read;
+   * one broken by the first message is answered at once. False when the connection is closed (answered or cut).
+   */
+  boolean catchUp(ByteBuffer unread) {
+    deferred = false;
+    if (unread == null || !unread.hasRemaining() || framing.passive()) return true;
+    int start = unread.position();
+    int cut = framing.feed(unread, start, unread.limit());
+    if (cut < 0) return true;
+    if (cut > start) {
+      refusal = framing.violation();
+      unread.limit(cut);
+      return true;
+    }
+    if (!framing.answerable()) {
+      IoUtils.safeClose(connection);
+    } else {
+      refuse(Failure.BAD_REQUEST, framing.violation());
+    }
+    return false;
+  }
+
   @Override
   public int read(ByteBuffer dst) throws IOException {
+    if (deferred) return next.read(dst);
     if (refusal != null) return refuse(Failure.BAD_REQUEST, refusal);
     if (framing.headClockPending()) {
       framing.startHeadClock(System.currentTimeMillis());

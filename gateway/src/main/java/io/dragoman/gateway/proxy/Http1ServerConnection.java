@@ -34,7 +34,9 @@ import org.xnio.conduits.WriteReadyHandler;
  * connection from the start. The hand-off happens between requests only, so nothing is ever half-served twice.
  *
  * <p>It reads through the connection's conduits ({@link FramingConduit}, {@link IdleSweep}), so framing violations,
- * the head timeout and the idle limit apply as before. Everything runs on the connection's I/O thread.
+ * the head timeout and the idle limit apply as before. The framing check is deferred while this server serves whole
+ * messages (its own parse is stricter) and catches up on the bytes in hand when it would not be: before a hand-off or
+ * a wait for the rest of a head. Everything runs on the connection's I/O thread.
  */
 final class Http1ServerConnection implements ReadReadyHandler {
 
@@ -53,6 +55,8 @@ final class Http1ServerConnection implements ReadReadyHandler {
   private final BiConsumer<StreamConnection, PooledByteBuffer> handOff;
   private final StreamSourceConduit source;
   private final StreamSinkConduit sink;
+  /** The framing check under this server's reads, when installed (always, on the public listener); else null. */
+  private final FramingConduit framing;
   /** Bytes read and not yet consumed, in read mode (position to limit); null when there are none. */
   private PooledByteBuffer in;
   private Http1ServerExchange exchange;
@@ -73,6 +77,7 @@ final class Http1ServerConnection implements ReadReadyHandler {
     this.handOff = handOff;
     this.source = connection.getSourceChannel().getConduit();
     this.sink = connection.getSinkChannel().getConduit();
+    this.framing = source instanceof FramingConduit f ? f : null;
   }
 
   /**
@@ -84,6 +89,7 @@ final class Http1ServerConnection implements ReadReadyHandler {
       StreamConnection connection, Server server, BiConsumer<StreamConnection, PooledByteBuffer> handOff) {
     Http1ServerConnection c = new Http1ServerConnection(connection, server, handOff);
     connection.setCloseListener(closed -> c.closed());
+    if (c.framing != null) c.framing.defer();
     c.source.setReadReadyHandler(c);
     c.readRequests();
   }
@@ -120,7 +126,7 @@ final class Http1ServerConnection implements ReadReadyHandler {
           int offset = b.arrayOffset();
           ClientHead head = ClientHead.parse(b.array(), offset + b.position(), offset + b.limit(), server.limits());
           if (head == ClientHead.HAND_OFF) {
-            handOff();
+            if (caughtUp()) handOff();
             return;
           }
           if (head != null) {
@@ -128,6 +134,8 @@ final class Http1ServerConnection implements ReadReadyHandler {
             start(head);
             continue;
           }
+          // A head in pieces: the framing check's clock times it from here on (the head timeout).
+          if (b.hasRemaining() && !caughtUp()) return;
         }
         if (!readMore()) return;
       }
@@ -175,6 +183,16 @@ final class Http1ServerConnection implements ReadReadyHandler {
       source.suspendReads(); // the body's reader asks the socket for its bytes when it wants them
     }
     ex.runHandler(() -> server.handler().accept(ex));
+  }
+
+  /**
+   * The framing check, deferred while this server serves whole messages, catches up on the bytes in hand before it
+   * waits for the rest of a head or gives the connection to Undertow. False when the check refused them and the
+   * connection is closed.
+   */
+  private boolean caughtUp() {
+    if (framing == null || !framing.deferred()) return true;
+    return framing.catchUp(in == null ? null : in.getBuffer());
   }
 
   /** Hands the connection, and what was read of it, to Undertow for the rest of its life. */
