@@ -16,7 +16,8 @@ import org.xnio.conduits.StreamSinkConduit;
  * {@link Http1Framing}. A framing violation is answered {@code 400} and the connection closed; Undertow never sees
  * the refused request, and the requests before it on the connection are served first (their bytes are handed on,
  * the refusal waits for Undertow's next read, which comes once it has answered them). A request head still
- * incomplete after the head timeout is answered {@code 408} and the connection closed.
+ * incomplete after the head timeout is answered {@code 408} and the connection closed. Under the gateway's own
+ * HTTP/1.1 server the check is deferred until that server gives up the bytes it holds (see {@link #defer}).
  *
  * <p>Both answers are written raw on the socket (no exchange exists yet), in the gateway's JSON error shape. The
  * timer costs what Undertow's own parse timeout did: it is only armed when a head spans reads, and re-armed lazily.
@@ -63,7 +64,7 @@ final class FramingConduit extends ReadingSourceConduit implements Runnable {
    * Ends the deferral. {@code unread}: the bytes read and not consumed (read mode, starting at a message boundary,
    * since all before them were messages the own server served whole), or null. They are fed to the check as if just
    * read: a rule broken further on cuts {@code unread} before that message, whose refusal waits for the next read;
-   * one broken by the first message is answered at once. False when the connection is closed (answered or cut).
+   * one broken by the first message is answered at once. False when the connection is closed (answered).
    */
   boolean catchUp(ByteBuffer unread) {
     deferred = false;
@@ -76,11 +77,8 @@ final class FramingConduit extends ReadingSourceConduit implements Runnable {
       unread.limit(cut);
       return true;
     }
-    if (!framing.answerable()) {
-      IoUtils.safeClose(connection);
-    } else {
-      refuse(Failure.BAD_REQUEST, framing.violation());
-    }
+    // The first message broke a rule. It began in this feed (nothing was fed before), so it can be answered.
+    refuse(Failure.BAD_REQUEST, framing.violation());
     return false;
   }
 

@@ -129,9 +129,11 @@ final class Http1Framing {
   private void step(byte b, int index) {
     switch (state) {
       case IDLE -> {
-        if (b == '\r' || b == '\n') return; // empty lines before a request line are ignored (RFC 9112 2.2)
-        state = State.HEAD;
+        // A refusal cuts from here: the empty lines before a request line (ignored, RFC 9112 2.2) go with it, so
+        // that no lone empty line is handed on to be answered as a request of its own.
         if (messageStart == BETWEEN) messageStart = index;
+        if (b == '\r' || b == '\n') return;
+        state = State.HEAD;
         lineLength = 0;
         lineByte(b);
       }

@@ -406,8 +406,8 @@ final class Http1ServerConnection implements ReadReadyHandler {
     idleTimer = null;
     if (closed) return;
     long limitMs = server.idleConnectionTimeoutMs();
-    if (exchange != null || waitingSince < 0 || buffered() > 0) {
-      armIdleTimer(limitMs); // busy: look again later
+    if (exchange != null || waitingSince < 0 || headInHand()) {
+      armIdleTimer(limitMs); // busy (a head in pieces has the head timeout): look again later
       return;
     }
     long leftMs = limitMs - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - waitingSince);
@@ -416,6 +416,20 @@ final class Http1ServerConnection implements ReadReadyHandler {
     } else {
       armIdleTimer(leftMs);
     }
+  }
+
+  /**
+   * Bytes of a request head in hand. The empty lines a client may send before a request are not one: the head
+   * timeout never starts for them, so a client that sends one and falls silent is idle.
+   */
+  private boolean headInHand() {
+    if (in == null) return false;
+    ByteBuffer b = in.getBuffer();
+    for (int i = b.position(); i < b.limit(); i++) {
+      byte c = b.get(i);
+      if (c != '\r' && c != '\n') return true;
+    }
+    return false;
   }
 
   private void armIdleTimer(long ms) {

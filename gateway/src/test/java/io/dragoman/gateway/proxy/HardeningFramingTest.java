@@ -238,7 +238,24 @@ class HardeningFramingTest {
         head("GET /a HTTP/1.1", "Host: a", "X-A: b", " c"),
         head("GET /a HTTP/1.1", "Host: a", "X-A: b", "\tc"),
         head("GET /a HTTP/1.1", "Host: a", " X-A: b"),
-        head("POST /a HTTP/1.1", "Host: a", "Transfer-Encoding: chunked") + "0\r\nX-T: 1\r\n 2\r\n\r\n");
+        head("POST /a HTTP/1.1", "Host: a", "Transfer-Encoding: chunked") + "0\r\nX-T: 1\r\n 2\r\n\r\n",
+        // the empty lines a client may send before a request change nothing (the refused message still comes first)
+        "\r\n" + head("GET /a HTTP/1.1", "Host: a", "X-A: b", " c"),
+        "\r\n\r\n" + head("GET /a HTTP/1.1", "Host: a", "X-A: b", " c"));
+  }
+
+  /** An empty line after a served request (RFC 9112 allows one after a body) does not change the refusal after it. */
+  @Test
+  void servedThenEmptyLineThenFoldedAnswersTheFirstThenTheJson400() throws Exception {
+    HardeningRig.Exchange x = rig.send(head("POST /first HTTP/1.1", "Host: a", "Content-Length: 2") + "ok\r\n"
+        + head("GET /second HTTP/1.1", "Host: a", "X-A: b", " c"));
+
+    assertThat(x.responses()).extracting(HardeningRig.Response::status).containsExactly(200, 400);
+    assertThat(x.responses().get(1).header("x-dragoman-reason")).isEqualTo("BR");
+    assertThat(x.responses().get(1).body()).startsWith("{\"error\": \"obsolete line folding");
+    assertThat(x.closed()).isTrue();
+    assertThat(rig.upstream.getRequestCount()).isEqualTo(1);
+    assertThat(rig.upstream.takeRequest().getTarget()).isEqualTo("/first");
   }
 
   /** The refusal waits for the answer before it, however long the upstream takes. */

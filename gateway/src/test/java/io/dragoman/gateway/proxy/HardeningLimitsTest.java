@@ -139,6 +139,27 @@ class HardeningLimitsTest {
     }
   }
 
+  /** Empty lines are not a request head: a client that sends one and falls silent is idle, and closed as such. */
+  @Test
+  void anEmptyLineAndSilenceIsClosedAtTheIdleLimit() throws Exception {
+    try (HardeningRig rig = new HardeningRig(s -> s.withIdleConnectionTimeoutMs(400));
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), rig.proxy.port())) {
+      socket.setSoTimeout(HardeningRig.READ_TIMEOUT_MS);
+      long start = System.nanoTime();
+      socket.getOutputStream().write(HardeningRig.latin1("\r\n"));
+
+      byte[] answer = socket.getInputStream().readAllBytes(); // up to the close; a socket left open times out here
+      long ms = (System.nanoTime() - start) / 1_000_000;
+
+      assertThat(ms).isLessThan(3_000L);
+      assertThat(rig.upstream.getRequestCount()).isZero();
+      if (rig.proxy.settings().http1Server() == ProxySettings.Http1Server.OWN) {
+        assertThat(answer).isEmpty(); // closed as idle (Undertow's server answers the lone line 400 at once)
+        assertThat(ms).isGreaterThanOrEqualTo(300L);
+      }
+    }
+  }
+
   @Test
   void idleKeepAliveConnectionIsClosed() throws Exception {
     try (HardeningRig rig = new HardeningRig(s -> s.withIdleConnectionTimeoutMs(400));
