@@ -7,7 +7,6 @@ import io.dragoman.gateway.mapping.Mapping;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.Socket;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -118,8 +117,7 @@ class HardeningFramingTest {
 
   @Test
   void validThenInvalidOnOneConnectionAnswersTheFirstThen400AndClose() throws Exception {
-    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), rig.proxy.port())) {
-      socket.setSoTimeout(HardeningRig.READ_TIMEOUT_MS);
+    try (Socket socket = rig.connect()) {
       OutputStream out = socket.getOutputStream();
       InputStream in = socket.getInputStream();
       out.write(HardeningRig.latin1(head("GET /first HTTP/1.1", "Host: a")));

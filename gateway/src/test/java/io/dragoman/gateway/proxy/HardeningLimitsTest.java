@@ -86,8 +86,7 @@ class HardeningLimitsTest {
   @Test
   void incompleteHeadIs408AfterTheHeadTimeout() throws Exception {
     try (HardeningRig rig = new HardeningRig(s -> s.withHeadLimits(s.maxHeaderBytes(), s.maxHeaders(), 300));
-        Socket socket = new Socket(InetAddress.getLoopbackAddress(), rig.proxy.port())) {
-      socket.setSoTimeout(HardeningRig.READ_TIMEOUT_MS);
+        Socket socket = rig.connect()) {
       long start = System.nanoTime();
       socket.getOutputStream().write(HardeningRig.latin1("GET /a HTTP/1.1\r\nHost: a\r\nX-Slow: "));
 
@@ -106,8 +105,7 @@ class HardeningLimitsTest {
   @Test
   void incompleteSecondHeadOnAKeptConnectionIs408Too() throws Exception {
     try (HardeningRig rig = new HardeningRig(s -> s.withHeadLimits(s.maxHeaderBytes(), s.maxHeaders(), 300));
-        Socket socket = new Socket(InetAddress.getLoopbackAddress(), rig.proxy.port())) {
-      socket.setSoTimeout(HardeningRig.READ_TIMEOUT_MS);
+        Socket socket = rig.connect()) {
       InputStream in = socket.getInputStream();
       socket.getOutputStream().write(HardeningRig.latin1(head("GET /a HTTP/1.1", "Host: a") + "GET /b HTTP/1.1\r\n"));
 
@@ -143,8 +141,7 @@ class HardeningLimitsTest {
   @Test
   void anEmptyLineAndSilenceIsClosedAtTheIdleLimit() throws Exception {
     try (HardeningRig rig = new HardeningRig(s -> s.withIdleConnectionTimeoutMs(400));
-        Socket socket = new Socket(InetAddress.getLoopbackAddress(), rig.proxy.port())) {
-      socket.setSoTimeout(HardeningRig.READ_TIMEOUT_MS);
+        Socket socket = rig.connect()) {
       long start = System.nanoTime();
       socket.getOutputStream().write(HardeningRig.latin1("\r\n"));
 
@@ -163,8 +160,7 @@ class HardeningLimitsTest {
   @Test
   void idleKeepAliveConnectionIsClosed() throws Exception {
     try (HardeningRig rig = new HardeningRig(s -> s.withIdleConnectionTimeoutMs(400));
-        Socket socket = new Socket(InetAddress.getLoopbackAddress(), rig.proxy.port())) {
-      socket.setSoTimeout(HardeningRig.READ_TIMEOUT_MS);
+        Socket socket = rig.connect()) {
       InputStream in = socket.getInputStream();
       socket.getOutputStream().write(HardeningRig.latin1(head("GET /a HTTP/1.1", "Host: a")));
       HardeningRig.Response first = HardeningRig.readResponses(in, 1).get(0);

@@ -99,10 +99,16 @@ final class HardeningRig implements AutoCloseable {
     return send(latin1(request));
   }
 
+  /** A raw connection to the gateway whose reads give up after {@link #READ_TIMEOUT_MS}. */
+  Socket connect() throws IOException {
+    Socket socket = new Socket(InetAddress.getLoopbackAddress(), proxy.port());
+    socket.setSoTimeout(READ_TIMEOUT_MS);
+    return socket;
+  }
+
   /** Writes the bytes, then reads responses until the server closes or stays silent for a while. */
   Exchange send(byte[] request) throws IOException {
-    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), proxy.port())) {
-      socket.setSoTimeout(READ_TIMEOUT_MS);
+    try (Socket socket = connect()) {
       OutputStream out = socket.getOutputStream();
       try {
         out.write(request);
@@ -127,8 +133,7 @@ final class HardeningRig implements AutoCloseable {
 
   /** Writes the bytes and reads one response, for requests that leave the connection open. */
   Response first(String request) throws IOException {
-    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), proxy.port())) {
-      socket.setSoTimeout(READ_TIMEOUT_MS);
+    try (Socket socket = connect()) {
       socket.getOutputStream().write(latin1(request));
       return readResponses(socket.getInputStream(), 1).get(0);
     }

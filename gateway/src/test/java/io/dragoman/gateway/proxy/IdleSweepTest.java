@@ -39,8 +39,7 @@ class IdleSweepTest {
   @Test
   void anUploadThatOutlastsTheLimitIsNotCutWhileItsBytesKeepComing() throws Exception {
     try (HardeningRig rig = rig();
-        Socket socket = new Socket(InetAddress.getLoopbackAddress(), rig.proxy.port())) {
-      socket.setSoTimeout(HardeningRig.READ_TIMEOUT_MS);
+        Socket socket = rig.connect()) {
       OutputStream out = socket.getOutputStream();
       out.write(latin1(head("POST /trickle HTTP/1.1", "Host: a", "Content-Length: 8")));
       long start = System.nanoTime();
@@ -62,8 +61,7 @@ class IdleSweepTest {
   @Test
   void aQuietConnectionIsClosedNoEarlierThanTheLimitAndWithinTwoSweepsOfIt() throws Exception {
     try (HardeningRig rig = rig();
-        Socket socket = new Socket(InetAddress.getLoopbackAddress(), rig.proxy.port())) {
-      socket.setSoTimeout(HardeningRig.READ_TIMEOUT_MS);
+        Socket socket = rig.connect()) {
       InputStream in = socket.getInputStream();
       long sent = System.nanoTime();
       socket.getOutputStream().write(latin1(head("GET /a HTTP/1.1", "Host: a")));
@@ -87,8 +85,7 @@ class IdleSweepTest {
   @Test
   void aQuietHttp2ConnectionIsClosedAfterTheLimit() throws Exception {
     try (HardeningRig rig = rig();
-        Socket socket = new Socket(InetAddress.getLoopbackAddress(), rig.proxy.port())) {
-      socket.setSoTimeout(HardeningRig.READ_TIMEOUT_MS);
+        Socket socket = rig.connect()) {
       socket.getOutputStream().write(latin1("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"));
       socket.getOutputStream().write(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0}); // an empty SETTINGS frame
       long lastByte = System.nanoTime();
@@ -130,8 +127,7 @@ class IdleSweepTest {
   void aConnectionTheGatewayClosesLeavesItsLaneAtOnceNotAtTheNextSweep() throws Exception {
     try (HardeningRig rig = rig(3_600_000)) { // a sweep every second
       for (int i = 0; i < 5; i++) {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), rig.proxy.port())) {
-          socket.setSoTimeout(HardeningRig.READ_TIMEOUT_MS);
+        try (Socket socket = rig.connect()) {
           socket.getOutputStream().write(latin1(head("GET /a HTTP/1.1", "Host: a", "Connection: close")));
 
           HardeningRig.Exchange x = HardeningRig.readResponses(socket.getInputStream());

@@ -49,8 +49,7 @@ class RelayReviewTest {
     // Answers within the idle limit, on a connection whose read interest ClientReads keeps registered: the idle
     // timer must not cut them. (Longer silence is cut: HardeningLimitsTest#clientSilentMidBodyIsCutByTheIdleStreamLimit.)
     try (HardeningRig rig = rigWithIdleLimit(900);
-        Socket socket = new Socket(InetAddress.getLoopbackAddress(), rig.proxy.port())) {
-      socket.setSoTimeout(HardeningRig.READ_TIMEOUT_MS);
+        Socket socket = rig.connect()) {
       socket.getOutputStream().write(latin1(head("GET /fast HTTP/1.1", "Host: a")));
       HardeningRig.Response first = HardeningRig.readResponses(socket.getInputStream(), 1).get(0);
       socket.getOutputStream().write(latin1(head("GET /slow HTTP/1.1", "Host: a")));
@@ -151,8 +150,7 @@ class RelayReviewTest {
           RawUpstream.answer(out, 200, answer);
         });
         HardeningRig rig = rigTo(raw);
-        Socket socket = new Socket(InetAddress.getLoopbackAddress(), rig.proxy.port())) {
-      socket.setSoTimeout(HardeningRig.READ_TIMEOUT_MS);
+        Socket socket = rig.connect()) {
       socket.getOutputStream().write(latin1(head("POST /x HTTP/1.1", "Host: a", "Content-Length: 2") + "hi"));
       socket.shutdownOutput();
 
@@ -172,8 +170,7 @@ class RelayReviewTest {
           RawUpstream.readBody(head, in, 0); // then drains it, keeping the connection
         });
         HardeningRig rig = rigTo(raw);
-        Socket socket = new Socket(InetAddress.getLoopbackAddress(), rig.proxy.port())) {
-      socket.setSoTimeout(HardeningRig.READ_TIMEOUT_MS);
+        Socket socket = rig.connect()) {
       OutputStream out = socket.getOutputStream();
       out.write(latin1(head("POST /x HTTP/1.1", "Host: a", "Content-Length: " + body.length)));
       out.write(body, 0, 1000);
