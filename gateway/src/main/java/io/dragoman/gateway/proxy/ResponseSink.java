@@ -8,9 +8,10 @@ import org.xnio.conduits.StreamSinkConduit;
 import org.xnio.conduits.WriteReadyHandler;
 
 /**
- * A response on the gateway's own HTTP/1.1 connection, just above the socket: the head goes out in the same write as
- * the first body bytes (one {@code writev}), a body of declared length is held to it, and the response is done once
- * its writes are shut down and everything is flushed. A chunked body has Undertow's chunking conduit above this one.
+ * A response on the gateway's own HTTP/1.1 connection, just above the socket: the head goes out in the same system call
+ * as the first body bytes (a few are copied behind it, more are gathered with it), a body of declared length is held
+ * to it, and the response is done once its writes are shut down and everything is flushed. A chunked body has
+ * Undertow's chunking conduit above this one.
  */
 final class ResponseSink extends WritingSinkConduit {
   private final Http1ServerExchange exchange;
@@ -46,6 +47,9 @@ final class ResponseSink extends WritingSinkConduit {
     try {
       if (pending == null) {
         next.write(src);
+      } else if (HeadFirstSinkConduit.append(pending, src, src.remaining())) {
+        next.write(pending);
+        if (!pending.hasRemaining()) headWritten();
       } else {
         pair[0] = pending;
         pair[1] = src;
