@@ -101,7 +101,8 @@ final class HeaderRules {
 
   /** A route's {@code add_request_headers} / {@code add_response_headers}: appended, or replacing same-named ones. */
   static void add(HeaderMap out, List<HeaderValue> headers) {
-    for (HeaderValue h : headers) {
+    for (int i = 0; i < headers.size(); i++) { // (indexed: no iterator per request, nearly always for none)
+      HeaderValue h = headers.get(i);
       HttpString name = new HttpString(h.name());
       if (h.append()) {
         out.add(name, h.value());

@@ -18,7 +18,6 @@ import io.undertow.connector.PooledByteBuffer;
 import io.undertow.util.AbstractAttachable;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
-import io.undertow.util.Methods;
 import io.undertow.util.PooledAdaptor;
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -262,7 +261,7 @@ final class Http1Connection implements ClientConnection {
   /** How the response's body is framed, checked before the answer takes the bytes read past the head. */
   private void framing(Exchange exchange, ResponseHead head) throws IOException {
     exchange.head = head;
-    exchange.framing = head.framing(Methods.HEAD.equals(exchange.request.getMethod()));
+    exchange.framing = head.framing(HttpMethods.isHead(exchange.request.getMethod()));
     exchange.length = exchange.framing == ResponseHead.Framing.LENGTH ? head.contentLength() : 0;
     if (head.status() == 101 && !exchange.request.getRequestHeaders().contains(Headers.UPGRADE)) {
       throw new ResponseHead.MalformedException("101 Switching Protocols to a request without Upgrade");

@@ -12,7 +12,6 @@ import io.undertow.connector.PooledByteBuffer;
 import io.undertow.server.RequestTooBigException;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
-import io.undertow.util.Methods;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -298,20 +297,20 @@ final class ProxyExchange {
     answered = true;
     cancelTryTimer();
     exchange.setStatusCode(response.getResponseCode());
-    long length = bodyLength(response); // before the map is the client's: framing and route rules change it
     boolean switched = upgrade != null && status == 101;
     String protocol = switched ? response.getResponseHeaders().getFirst(Headers.UPGRADE) : null; // hop-by-hop
+    PooledByteBuffer whole = switched ? null : Http1Connection.takeWholeBody(upstream);
+    // Read before the map is the client's (framing and route rules change it); a body in hand needs no pump.
+    long length = whole == null ? bodyLength(response) : -1;
     HeaderMap out = responseHeaders(response.getResponseHeaders());
-    for (String name : route.mapping().forward().removeResponseHeaders()) out.remove(name);
+    List<String> removed = route.mapping().forward().removeResponseHeaders();
+    for (int i = 0; i < removed.size(); i++) out.remove(removed.get(i)); // (indexed: no iterator per response)
     HeaderRules.add(out, route.addResponseHeaders());
     if (switched) {
       upgrade(upstream, protocol);
-    } else {
-      PooledByteBuffer whole = Http1Connection.takeWholeBody(upstream);
-      if (whole != null) {
-        relayWhole(whole);
-        return;
-      }
+    } else if (whole != null) {
+      relayWhole(whole);
+      return;
     }
     Pump.start(upstream.getResponseChannel(), exchange.responseChannel(), new Pump.Events() {
       @Override
@@ -571,7 +570,7 @@ final class ProxyExchange {
    * {@code Content-Length} describes a body that is not sent.
    */
   private long bodyLength(ClientResponse response) {
-    if (Methods.HEAD.equals(exchange.method())) return -1;
+    if (HttpMethods.isHead(exchange.method())) return -1;
     String value = response.getResponseHeaders().getFirst(Headers.CONTENT_LENGTH);
     if (value == null) return -1;
     try {
