@@ -62,7 +62,8 @@ final class HeaderRules {
    */
   static void copyEndToEnd(HeaderMap in, HeaderMap out, boolean dropClientForwarding) {
     HeaderValues connection = in.get(Headers.CONNECTION);
-    for (HeaderValues values : in) {
+    for (long c = in.fastIterateNonEmpty(); c != -1L; c = in.fiNextNonEmpty(c)) {
+      HeaderValues values = in.fiCurrent(c);
       HttpString name = values.getHeaderName();
       if (isHopByHop(name) || name.equals(Headers.HOST)) continue;
       if (dropClientForwarding && isClientForwarding(name)) continue;

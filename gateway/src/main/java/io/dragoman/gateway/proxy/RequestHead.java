@@ -40,7 +40,9 @@ final class RequestHead {
     out.put((byte) ' ');
     chars(out, path, "the request path");
     out.put(HTTP11);
-    for (HeaderValues values : headers) {
+    // (HeaderMap's fast iteration: its Iterator cost a tenth of the relay's user time in header maps)
+    for (long c = headers.fastIterateNonEmpty(); c != -1L; c = headers.fiNextNonEmpty(c)) {
+      HeaderValues values = headers.fiCurrent(c);
       HttpString name = values.getHeaderName();
       for (int i = 0; i < values.size(); i++) {
         name.appendTo(out);
@@ -75,7 +77,8 @@ final class RequestHead {
 
   private static int size(HttpString method, String path, HeaderMap headers) {
     int n = method.length() + 1 + path.length() + HTTP11.length + 2;
-    for (HeaderValues values : headers) {
+    for (long c = headers.fastIterateNonEmpty(); c != -1L; c = headers.fiNextNonEmpty(c)) {
+      HeaderValues values = headers.fiCurrent(c);
       for (int i = 0; i < values.size(); i++) n += values.getHeaderName().length() + 2 + values.get(i).length() + 2;
     }
     return n;

@@ -40,7 +40,8 @@ final class ResponseHeadWriter {
 
   /** Writes the head into the thread's scratch array (kept there, grown if need be); returns its length. */
   private static int write(int status, String reason, HeaderMap headers) {
-    byte[] b = SCRATCH.get();
+    byte[] scratch = SCRATCH.get();
+    byte[] b = scratch;
     int n = 0;
     b = ascii(b, n, "HTTP/1.1 ");
     n += 9;
@@ -72,7 +73,7 @@ final class ResponseHeadWriter {
     }
     b = crlf(b, n);
     n += 2;
-    SCRATCH.set(b);
+    if (b != scratch) SCRATCH.set(b); // only when grown: a set per response cost more than the rest of the lookup
     return n;
   }
 
