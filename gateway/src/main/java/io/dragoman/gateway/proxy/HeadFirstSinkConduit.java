@@ -30,10 +30,10 @@ final class HeadFirstSinkConduit extends AbstractStreamSinkConduit<StreamSinkCon
   @Override
   public int write(ByteBuffer src) throws IOException {
     if (head == null) return next.write(src);
-    int n = src.remaining();
-    if (append(head, src, n)) {
-      flushHead();
-      return n;
+    long sent = writeAppended(next, head, src, src.remaining());
+    if (sent >= 0) {
+      if (!head.hasRemaining()) release();
+      return (int) sent;
     }
     gather[0] = head;
     gather[1] = src;
@@ -58,9 +58,28 @@ final class HeadFirstSinkConduit extends AbstractStreamSinkConduit<StreamSinkCon
   static final int APPEND_BYTES = 4096;
 
   /**
+   * Writes {@code head} and the next {@code n} bytes of {@code src} in one {@code write}, the bytes copied behind the
+   * head, when they are few and fit its buffer. Returns how many of them went (as a gathering write would: none
+   * while the head is not all out, so that the caller waits for the socket); those the socket did not take are given
+   * back to {@code src} and cut from the head. -1, with nothing written or moved, when they do not fit.
+   */
+  static long writeAppended(StreamSinkConduit next, ByteBuffer head, ByteBuffer src, int n) throws IOException {
+    int end = head.limit();
+    if (!append(head, src, n)) return -1;
+    int sent = 0;
+    try {
+      next.write(head);
+      sent = Math.max(0, head.position() - end);
+    } finally {
+      head.limit(end + sent);
+      src.position(src.position() - (n - sent));
+    }
+    return sent;
+  }
+
+  /**
    * Appends the next {@code n} bytes of {@code src} to {@code head} (flipped: they are read after the head's own) when
-   * they are few and fit its buffer; false, with nothing moved, otherwise. The appended bytes then count as written:
-   * whatever of them the socket does not take now goes out with the rest of the head.
+   * they are few and fit its buffer; false, with nothing moved, otherwise.
    */
   static boolean append(ByteBuffer head, ByteBuffer src, int n) {
     int end = head.limit();

@@ -329,6 +329,11 @@ final class Http1Connection implements ClientConnection {
     return upstream instanceof Exchange e ? e.takeWholeBody() : null;
   }
 
+  /** Whether {@link #takeWholeBody} would give the body (without taking it). */
+  static boolean holdsWholeBody(ClientExchange upstream) {
+    return upstream instanceof Exchange e && e.whole != null;
+  }
+
   /**
    * Undertow's chunked conduit (2.4.4) shuts the socket's reads down when its channel is closed, even after the last
    * chunk: the connection went back to the pool deaf, and the next exchange on it waited for a head it never read.

@@ -299,18 +299,20 @@ final class ProxyExchange {
     exchange.setStatusCode(response.getResponseCode());
     boolean switched = upgrade != null && status == 101;
     String protocol = switched ? response.getResponseHeaders().getFirst(Headers.UPGRADE) : null; // hop-by-hop
-    PooledByteBuffer whole = switched ? null : Http1Connection.takeWholeBody(upstream);
     // Read before the map is the client's (framing and route rules change it); a body in hand needs no pump.
-    long length = whole == null ? bodyLength(response) : -1;
+    long length = !switched && Http1Connection.holdsWholeBody(upstream) ? -1 : bodyLength(response);
     HeaderMap out = responseHeaders(response.getResponseHeaders());
     List<String> removed = route.mapping().forward().removeResponseHeaders();
     for (int i = 0; i < removed.size(); i++) out.remove(removed.get(i)); // (indexed: no iterator per response)
     HeaderRules.add(out, route.addResponseHeaders());
     if (switched) {
       upgrade(upstream, protocol);
-    } else if (whole != null) {
-      relayWhole(whole);
-      return;
+    } else {
+      PooledByteBuffer whole = Http1Connection.takeWholeBody(upstream);
+      if (whole != null) {
+        relayWhole(whole);
+        return;
+      }
     }
     Pump.start(upstream.getResponseChannel(), exchange.responseChannel(), new Pump.Events() {
       @Override

@@ -47,8 +47,7 @@ final class ResponseSink extends WritingSinkConduit {
     try {
       if (pending == null) {
         next.write(src);
-      } else if (HeadFirstSinkConduit.append(pending, src, src.remaining())) {
-        next.write(pending);
+      } else if (HeadFirstSinkConduit.writeAppended(next, pending, src, src.remaining()) >= 0) {
         if (!pending.hasRemaining()) headWritten();
       } else {
         pair[0] = pending;
