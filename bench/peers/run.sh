@@ -14,7 +14,8 @@
 #
 # Environment (default):
 #   DURATION (10)   seconds per measured wrk run         ROUNDS (3)    measured rounds, targets rotated each round
-#   WARMUP (30)     seconds of unmeasured load per target before its first measured run (the JVM needs it)
+#   WARMUP (30)     seconds of unmeasured load per target before its first measured run (the JVM needs it),
+#                   in runs of WARMUP_CHUNK (10) seconds on new connections each
 #   CONNS (64)      wrk connections                      THREADS (2)   wrk threads (capped at CONNS)
 #   BODY_BYTES (0)  0 = the small JSON body; N = a generated JSON body of exactly N bytes (the stub then reads it)
 #   ROUTES (1)      routes in every table: 1 = only half_plus_two; N adds N-1 prefixes /svc-<i>/
@@ -46,6 +47,7 @@ fi
 DURATION=${DURATION:-10}
 ROUNDS=${ROUNDS:-3}
 WARMUP=${WARMUP:-30}
+WARMUP_CHUNK=${WARMUP_CHUNK:-10}
 CONNS=${CONNS:-64}
 THREADS=${THREADS:-2}
 BODY_BYTES=${BODY_BYTES:-0}
@@ -72,11 +74,11 @@ ECHO_MODULE=/usr/lib/nginx/modules/ngx_http_echo_module.so
 say() { printf '[bench] %s\n' "$*" >&2; }
 fail() { printf '[bench] FAILED: %s\n' "$*" >&2; exit 1; }
 
-for v in DURATION ROUNDS WARMUP CONNS THREADS BODY_BYTES ROUTES PACE_MS; do
+for v in DURATION ROUNDS WARMUP WARMUP_CHUNK CONNS THREADS BODY_BYTES ROUTES PACE_MS; do
   [[ ${!v} =~ ^[0-9]+$ ]] || fail "$v: \"${!v}\" (expected: a non-negative integer)"
 done
-((DURATION > 0 && ROUNDS > 0 && CONNS > 0 && THREADS > 0 && ROUTES > 0)) \
-  || fail "DURATION, ROUNDS, CONNS, THREADS and ROUTES must be at least 1"
+((DURATION > 0 && ROUNDS > 0 && WARMUP_CHUNK > 0 && CONNS > 0 && THREADS > 0 && ROUTES > 0)) \
+  || fail "DURATION, ROUNDS, WARMUP_CHUNK, CONNS, THREADS and ROUTES must be at least 1"
 ((BODY_BYTES == 0 || BODY_BYTES >= 32)) || fail "BODY_BYTES: $BODY_BYTES (expected: 0 or at least 32)"
 ((BODY_BYTES <= 1048576)) || fail "BODY_BYTES: $BODY_BYTES (expected: at most 1048576, the stub's limit)"
 ((THREADS > CONNS)) && THREADS=$CONNS
@@ -458,9 +460,16 @@ for ((r = 1; r <= ROUNDS; r++)); do
     i=$(((k + r - 1) % n))
     name=${names[$i]}
     if ((WARMUP > 0)) && [[ -z ${warmed[$name]:-} ]]; then
-      load "${urls[$i]}" "$WARMUP" "$tmp/warmup-$name.txt" "$name warm-up"
+      # In runs of at most WARMUP_CHUNK seconds, each on new connections: a JIT that compiled only the busy path
+      # meets closing and accepting connections (and the idle loop) at the start of every measured round, throws
+      # that code away and compiles again, on the same CPUs, inside the round. A gateway in service sees connections
+      # come and go all the time; so should its warm-up. Every target gets the same runs.
+      for ((left = WARMUP, c = 1; left > 0; left -= WARMUP_CHUNK, c++)); do
+        load "${urls[$i]}" "$((left < WARMUP_CHUNK ? left : WARMUP_CHUNK))" "$tmp/warmup-$name-$c.txt" \
+          "$name warm-up $c"
+        sleep "$PAUSE"
+      done
       warmed[$name]=1
-      sleep "$PAUSE"
     fi
     out=$tmp/r$r-$name.txt
     load "${urls[$i]}" "$DURATION" "$out" "$name round $r"
