@@ -70,6 +70,7 @@ final class PublicListener implements AutoCloseable {
         .set(Options.TCP_NODELAY, true)
         .set(Options.CORK, true)
         .getMap());
+    SelectedKeys.install(worker);
     HttpOpenListener http = new HttpOpenListener(buffers, undertowOptions);
     http.setRootHandler(root);
     ChannelListener<AcceptingChannel<StreamConnection>> accept = channel -> {
