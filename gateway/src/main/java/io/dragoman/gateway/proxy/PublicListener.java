@@ -70,7 +70,6 @@ final class PublicListener implements AutoCloseable {
         .set(Options.TCP_NODELAY, true)
         .set(Options.CORK, true)
         .getMap());
-    SelectedKeys.install(worker);
     HttpOpenListener http = new HttpOpenListener(buffers, undertowOptions);
     http.setRootHandler(root);
     ChannelListener<AcceptingChannel<StreamConnection>> accept = channel -> {
@@ -96,6 +95,7 @@ final class PublicListener implements AutoCloseable {
         .set(Options.BACKLOG, 1024)
         .getMap();
     try {
+      SelectedKeys.install(worker);
       InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(settings.bindAddress()), settings.port());
       AcceptingChannel<StreamConnection> server = worker.createStreamConnectionServer(address, accept, socket);
       server.resumeAccepts();

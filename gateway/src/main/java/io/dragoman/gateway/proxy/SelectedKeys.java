@@ -27,6 +27,10 @@ import org.xnio.XnioWorker;
  * <p>The set keeps {@link Set}'s contract (the selector asks {@link #contains} before it adds, and removes cancelled
  * keys): a key is never held twice, which matters after XNIO's {@code cancelKey} selects without clearing the set.
  * Only its selector's thread touches it.
+ *
+ * <p>The swap writes two final fields of the JDK's {@code SelectorImpl} by reflection, which Java 17 allows once the
+ * package is opened; later JDKs warn about such writes (JEP 500) and may refuse them, and then the selectors keep
+ * their own set.
  */
 final class SelectedKeys extends AbstractSet<SelectionKey> {
   private static final Logger log = Logger.getLogger(SelectedKeys.class);
@@ -60,6 +64,7 @@ final class SelectedKeys extends AbstractSet<SelectionKey> {
 
   @Override
   public boolean remove(Object o) {
+    if (index != null && !index.contains(o)) return false; // the selector removes every cancelled key
     for (int i = 0; i < size; i++) {
       if (keys[i] != o) continue;
       System.arraycopy(keys, i + 1, keys, i, size - i - 1); // keeps the order of the rest
@@ -132,7 +137,7 @@ final class SelectedKeys extends AbstractSet<SelectionKey> {
         try {
           installIn((Selector) selectorOf.invoke(thread));
         } catch (ReflectiveOperationException | RuntimeException e) {
-          log.debugf("selected keys of %s stay in the JDK's hash set (%s)", thread, e);
+          log.infof("%s serves ready connections in hash order (%s)", thread, e);
         }
       });
     }
@@ -146,16 +151,28 @@ final class SelectedKeys extends AbstractSet<SelectionKey> {
   static boolean installIn(Selector selector) {
     Field[] fields = Access.fields();
     if (fields == null || !fields[0].getDeclaringClass().isInstance(selector)) return false;
+    Object[] before = new Object[2];
     try {
+      before[0] = fields[0].get(selector);
+      before[1] = fields[1].get(selector); // what selectedKeys() hands out (the JDK's: a read-and-remove view)
       SelectedKeys keys = new SelectedKeys();
       @SuppressWarnings("unchecked")
-      Set<SelectionKey> before = (Set<SelectionKey>) fields[0].get(selector);
-      keys.addAll(before);
+      Set<SelectionKey> selected = (Set<SelectionKey>) before[0];
+      keys.addAll(selected);
       fields[0].set(selector, keys);
-      fields[1].set(selector, keys); // what selectedKeys() hands out (the JDK's is a read-and-remove view)
+      fields[1].set(selector, keys);
       return true;
     } catch (ReflectiveOperationException | RuntimeException e) {
-      log.debugf("selected keys stay in the JDK's hash set (%s)", e);
+      // Both or neither: a selector adding to one set while XNIO reads the other would never serve a key again.
+      try {
+        if (before[1] != null) {
+          fields[0].set(selector, before[0]);
+          fields[1].set(selector, before[1]);
+        }
+      } catch (ReflectiveOperationException | RuntimeException again) {
+        e.addSuppressed(again);
+      }
+      log.infof("an I/O thread's selector serves ready connections in hash order (%s)", e);
       return false;
     }
   }
@@ -182,7 +199,8 @@ final class SelectedKeys extends AbstractSet<SelectionKey> {
         publicSelected.setAccessible(true);
         return new Field[] {selected, publicSelected};
       } catch (ReflectiveOperationException | RuntimeException e) {
-        log.debugf("selected keys stay in the JDK's hash set (%s)", e);
+        log.infof("I/O threads serve ready connections in the JDK selector's hash order, not the order they became"
+            + " ready: start the gateway with java -jar, or add --add-opens java.base/sun.nio.ch=ALL-UNNAMED (%s)", e);
         return null;
       }
     }
@@ -193,7 +211,7 @@ final class SelectedKeys extends AbstractSet<SelectionKey> {
         m.setAccessible(true);
         return m;
       } catch (ReflectiveOperationException | RuntimeException e) {
-        log.debugf("selected keys stay in the JDK's hash set (%s)", e);
+        log.infof("I/O threads serve ready connections in hash order: XNIO's thread has no selector to reach (%s)", e);
         return null;
       }
     }

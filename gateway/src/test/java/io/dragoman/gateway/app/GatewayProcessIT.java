@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import mockwebserver3.MockResponse;
@@ -53,6 +54,8 @@ class GatewayProcessIT {
     int port = ports[0];
     int adminPort = ports[1];
     assertThat(status(adminPort, "/ambassador/v0/check_ready")).isEqualTo(200);
+    assertThat(output).as("run as java -jar, the I/O threads get their ordered key sets (proxy/SelectedKeys)")
+        .noneMatch(l -> l.contains("hash order"));
 
     CompletableFuture<HttpResponse<String>> inFlight = client.sendAsync(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/slow/")).GET().build(),
@@ -125,6 +128,13 @@ class GatewayProcessIT {
     assertThat(failedDuringDrain).isEmpty();
     assertThat(okDuringDrain.get()).isPositive();
     assertThat(process.exitValue()).isZero();
+  }
+
+  @Test
+  void theJarOpensToTheGatewayWhatItsIoThreadsReach() throws Exception {
+    try (JarFile jar = new JarFile(Path.of("target", "dragoman-gateway.jar").toFile())) {
+      assertThat(jar.getManifest().getMainAttributes().getValue("Add-Opens")).isEqualTo("java.base/sun.nio.ch");
+    }
   }
 
   /** Starts the packaged jar on free ports with the test's config folder; returns {public port, admin port}. */

@@ -9,11 +9,16 @@ import java.nio.channels.Pipe;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.nio.channels.spi.AbstractSelectableChannel;
+import java.nio.channels.spi.AbstractSelector;
+import java.nio.channels.spi.SelectorProvider;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -129,6 +134,52 @@ class SelectedKeysTest {
         }
       }
     }
+  }
+
+  @Test
+  void aSelectorOfAnotherMakeKeepsItsOwnSet() throws Exception {
+    Set<SelectionKey> own = new HashSet<>();
+    Selector other = new AbstractSelector(SelectorProvider.provider()) {
+      @Override
+      protected void implCloseSelector() {}
+
+      @Override
+      protected SelectionKey register(AbstractSelectableChannel ch, int ops, Object att) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public Set<SelectionKey> keys() {
+        return Set.of();
+      }
+
+      @Override
+      public Set<SelectionKey> selectedKeys() {
+        return own;
+      }
+
+      @Override
+      public int selectNow() {
+        return 0;
+      }
+
+      @Override
+      public int select(long timeout) {
+        return 0;
+      }
+
+      @Override
+      public int select() {
+        return 0;
+      }
+
+      @Override
+      public Selector wakeup() {
+        return this;
+      }
+    };
+    assertThat(SelectedKeys.installIn(other)).isFalse();
+    assertThat(other.selectedKeys()).isSameAs(own);
   }
 
   @Test
