@@ -145,7 +145,7 @@ class SelectedKeysTest {
 
       @Override
       protected SelectionKey register(AbstractSelectableChannel ch, int ops, Object att) {
-        throw new UnsupportedOperationException();
+        throw new UnsupportedOperationException("nothing registers with this selector in the test");
       }
 
       @Override
@@ -213,15 +213,16 @@ class SelectedKeysTest {
     return keys;
   }
 
+  /** A key with no channel or selector: the set only compares keys, never asks them anything. */
   private static final class Key extends SelectionKey {
     @Override
     public SelectableChannel channel() {
-      throw new UnsupportedOperationException();
+      throw new UnsupportedOperationException("the set never asks a key for its channel");
     }
 
     @Override
     public Selector selector() {
-      throw new UnsupportedOperationException();
+      throw new UnsupportedOperationException("the set never asks a key for its selector");
     }
 
     @Override
