@@ -169,6 +169,18 @@ final class ProxyExchange {
             connection = c;
             noteActivity();
             idleLimit(c);
+            if (reused) {
+              // leaves with the other requests read in this pass (see EndOfPass); a fresh connection is already late
+              EndOfPass.defer(exchange.ioThread(), () -> {
+                if (connection != c) return; // the exchange ended or moved on meanwhile, and let the connection go
+                if (!answered && id == tryId) {
+                  send(id, true);
+                } else {
+                  dropConnection();
+                }
+              });
+              return;
+            }
             send(id, reused);
           }
 
