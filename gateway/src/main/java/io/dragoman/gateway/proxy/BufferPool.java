@@ -10,8 +10,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The buffers the public listener and the upstream connections read and write through: a few per thread kept in a
- * plain {@link ThreadLocal}, the rest in one shared queue.
+ * The buffers the public listener and the upstream connections read and write through: some per thread kept in a
+ * plain {@link ThreadLocal} as a stack (the buffer freed last, still in cache, is the next handed out), the rest in
+ * one shared queue.
  *
  * <p>Undertow's {@code DefaultByteBufferPool} (2.4) finds a thread's cache in a synchronized {@code WeakHashMap},
  * a monitor and a hash lookup on every allocation and every release: with a small request taking and giving back
