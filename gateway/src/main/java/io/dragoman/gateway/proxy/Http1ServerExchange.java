@@ -264,7 +264,9 @@ final class Http1ServerExchange extends AbstractAttachable implements Downstream
 
   @Override
   public long sendBufferedBody(StreamSinkChannel sink) throws IOException {
-    return requestChannel == null ? body.writeBuffered(sink) : 0; // a channel handed out reads it its own way
+    // A channel handed out reads them its own way; and only a body that came whole is written from here: a part
+    // of one is read by the pump with what follows it, to leave with the head in one write.
+    return requestChannel == null && connection.buffered() >= body.remaining() ? body.writeBuffered(sink) : 0;
   }
 
   /** Reads stay registered on the connection while the exchange runs; a client's event then parks them. */

@@ -44,6 +44,7 @@ final class Pump {
   private ByteBufferPool pool; // where the next buffer comes from: the small pool, or the large once the body is fast
   private PooledByteBuffer pooled; // null while the pump waits on its source: a silent client holds no buffer
   private boolean slowSink; // the sink made the pump wait: small buffers from then on
+  private boolean first = true; // no read yet
   private boolean ended;
   private boolean over;
 
@@ -119,6 +120,12 @@ final class Pump {
     int n;
     try {
       n = source.read(buffer);
+      if (first) {
+        first = false;
+        // The first buffer takes all that is at hand, up to its size: the part of a body that came with the request
+        // head and what has arrived since leave with the head in one write (one wake-up of the upstream, not two).
+        for (int more; n > 0 && buffer.hasRemaining() && (more = source.read(buffer)) > 0; ) n += more;
+      }
       buffer.flip();
     } catch (IOException e) {
       fail(() -> events.sourceFailed(e));

@@ -8,7 +8,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,6 +24,10 @@ import org.xnio.XnioWorker;
 import org.xnio.channels.Channels;
 import org.xnio.channels.StreamSinkChannel;
 import org.xnio.channels.StreamSourceChannel;
+import org.xnio.conduits.AbstractStreamSinkConduit;
+import org.xnio.conduits.AbstractStreamSourceConduit;
+import org.xnio.conduits.ConduitStreamSinkChannel;
+import org.xnio.conduits.ConduitStreamSourceChannel;
 
 /** The body pump between two real XNIO pipes: bytes arrive whole, and which buffers it takes from which pool. */
 class PumpTest {
@@ -97,6 +103,53 @@ class PumpTest {
 
     assertThat(relayStalling(body, 2 * SMALL, -1)).isEqualTo(body);
     assertThat(large.taken.get()).as("moved to a large buffer").isPositive();
+  }
+
+  @Test
+  void theFirstBufferTakesAllThatIsAtHandBeforeItIsWritten() throws Exception {
+    // What came with a request head, then what arrived since: the source gives it in pieces (16 KiB per read here),
+    // and the first write (the one that carries the head upstream) should carry all of it, not the first piece.
+    byte[] body = random(40 * 1024);
+    ChannelPipe<StreamSourceChannel, StreamSinkChannel> in = worker.getIoThread().createHalfDuplexPipe();
+    ChannelPipe<StreamSourceChannel, StreamSinkChannel> out = worker.getIoThread().createHalfDuplexPipe();
+    Channels.writeBlocking(in.getRightSide(), ByteBuffer.wrap(body)); // all there before the first read
+    List<Integer> writes = new CopyOnWriteArrayList<>();
+    ConduitStreamSourceChannel source = (ConduitStreamSourceChannel) in.getLeftSide();
+    ConduitStreamSinkChannel sink = (ConduitStreamSinkChannel) out.getRightSide();
+    source.setConduit(new AbstractStreamSourceConduit<>(source.getConduit()) {
+      @Override
+      public int read(ByteBuffer dst) throws IOException {
+        int limit = dst.limit();
+        dst.limit(Math.min(limit, dst.position() + SMALL));
+        try {
+          return next.read(dst);
+        } finally {
+          dst.limit(limit);
+        }
+      }
+    });
+    sink.setConduit(new AbstractStreamSinkConduit<>(sink.getConduit()) {
+      @Override
+      public int write(ByteBuffer src) throws IOException {
+        int n = next.write(src);
+        if (n > 0) writes.add(n);
+        return n;
+      }
+    });
+    CompletableFuture<Void> pumped = pump(in, out, body.length);
+    CompletableFuture<Void> written = CompletableFuture.runAsync(() -> {
+      try {
+        in.getRightSide().shutdownWrites();
+        Channels.flushBlocking(in.getRightSide());
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+
+    assertThat(readAll(out.getLeftSide(), 8192)).isEqualTo(body);
+    written.get(10, TimeUnit.SECONDS);
+    pumped.get(10, TimeUnit.SECONDS);
+    assertThat(writes).as("bytes per write to the sink").containsExactly(body.length);
   }
 
   /**
