@@ -96,9 +96,10 @@ interface DownstreamExchange {
 
   /**
    * Writes to {@code sink} the body bytes that arrived with the request head and are still unread, straight from the
-   * buffer they were read into (a small body usually came whole with its head); they then count as read. Returns how
-   * many were written; 0 when this exchange keeps no such bytes. Only an optimisation: the rest is read from
-   * {@link #requestChannel}.
+   * buffer they were read into, when they are the whole body (a small body usually came whole with its head); they
+   * then count as read. Returns how many were written; 0 when this exchange keeps no such bytes or only a part of the
+   * body (that part is then read from {@link #requestChannel} with the rest, to leave in as few writes as it can).
+   * Only an optimisation.
    */
   default long sendBufferedBody(StreamSinkChannel sink) throws IOException {
     return 0;

@@ -16,7 +16,7 @@ import org.xnio.channels.StreamSourceChannel;
  * {@code epoll_ctl} calls that cost more than the rest of a small relay. This pump only asks for a channel's
  * readiness when a read or a write could not make progress, and withdraws the interest as soon as it has it.
  *
- * <p>It starts with a small buffer and moves to a large one once a read fills the small one: a fast body then
+ * <p>It starts with a small buffer and moves to a large one once the bytes at hand fill the small one: a fast body then
  * crosses in a quarter of the system calls (each costs as much as copying several kilobytes on a virtual machine).
  * Memory follows the slow side: a silent source holds no buffer at all (it is given back while the pump waits), and
  * once the sink has made the pump wait (a slow reader), the buffer in hand drains and the rest of the body uses small
@@ -44,7 +44,7 @@ final class Pump {
   private ByteBufferPool pool; // where the next buffer comes from: the small pool, or the large once the body is fast
   private PooledByteBuffer pooled; // null while the pump waits on its source: a silent client holds no buffer
   private boolean slowSink; // the sink made the pump wait: small buffers from then on
-  private boolean first = true; // no read yet
+  private boolean first = true; // nothing read yet
   private boolean ended;
   private boolean over;
 
@@ -120,7 +120,7 @@ final class Pump {
     int n;
     try {
       n = source.read(buffer);
-      if (first) {
+      if (first && n > 0) {
         first = false;
         // The first buffer takes all that is at hand, up to its size: the part of a body that came with the request
         // head and what has arrived since leave with the head in one write (one wake-up of the upstream, not two).

@@ -110,15 +110,38 @@ class PumpTest {
     // What came with a request head, then what arrived since: the source gives it in pieces (16 KiB per read here),
     // and the first write (the one that carries the head upstream) should carry all of it, not the first piece.
     byte[] body = random(40 * 1024);
+
+    assertThat(writesOf(body, false)).as("bytes per write to the sink").containsExactly(body.length);
+  }
+
+  @Test
+  void aFirstReadThatFindsNothingLeavesTheGatheringToTheNextRead() throws Exception {
+    // The head came alone: the first read finds nothing, and the read that finds the body gathers all of it.
+    byte[] body = random(40 * 1024);
+
+    assertThat(writesOf(body, true)).as("bytes per write to the sink").containsExactly(body.length);
+  }
+
+  /**
+   * Pumps {@code body}, all of it in the pipe before the pump starts, from a source that gives at most 16 KiB per read
+   * (after one read that finds nothing, if asked), and returns the size of each write the sink took.
+   */
+  private List<Integer> writesOf(byte[] body, boolean firstReadEmpty) throws Exception {
     ChannelPipe<StreamSourceChannel, StreamSinkChannel> in = worker.getIoThread().createHalfDuplexPipe();
     ChannelPipe<StreamSourceChannel, StreamSinkChannel> out = worker.getIoThread().createHalfDuplexPipe();
-    Channels.writeBlocking(in.getRightSide(), ByteBuffer.wrap(body)); // all there before the first read
+    Channels.writeBlocking(in.getRightSide(), ByteBuffer.wrap(body)); // (a 64 KiB pipe: all there at once)
     List<Integer> writes = new CopyOnWriteArrayList<>();
     ConduitStreamSourceChannel source = (ConduitStreamSourceChannel) in.getLeftSide();
     ConduitStreamSinkChannel sink = (ConduitStreamSinkChannel) out.getRightSide();
     source.setConduit(new AbstractStreamSourceConduit<>(source.getConduit()) {
+      private boolean empty = firstReadEmpty;
+
       @Override
       public int read(ByteBuffer dst) throws IOException {
+        if (empty) {
+          empty = false;
+          return 0;
+        }
         int limit = dst.limit();
         dst.limit(Math.min(limit, dst.position() + SMALL));
         try {
@@ -137,7 +160,7 @@ class PumpTest {
       }
     });
     CompletableFuture<Void> pumped = pump(in, out, body.length);
-    CompletableFuture<Void> written = CompletableFuture.runAsync(() -> {
+    CompletableFuture<Void> ended = CompletableFuture.runAsync(() -> {
       try {
         in.getRightSide().shutdownWrites();
         Channels.flushBlocking(in.getRightSide());
@@ -147,9 +170,9 @@ class PumpTest {
     });
 
     assertThat(readAll(out.getLeftSide(), 8192)).isEqualTo(body);
-    written.get(10, TimeUnit.SECONDS);
+    ended.get(10, TimeUnit.SECONDS);
     pumped.get(10, TimeUnit.SECONDS);
-    assertThat(writes).as("bytes per write to the sink").containsExactly(body.length);
+    return writes;
   }
 
   /**
