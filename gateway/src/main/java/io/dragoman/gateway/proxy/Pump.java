@@ -124,7 +124,7 @@ final class Pump {
         first = false;
         // The first buffer takes all that is at hand, up to its size: the part of a body that came with the request
         // head and what has arrived since leave with the head in one write (one wake-up of the upstream, not two).
-        for (int more; n > 0 && buffer.hasRemaining() && (more = source.read(buffer)) > 0; ) n += more;
+        for (int more; buffer.hasRemaining() && (more = source.read(buffer)) > 0; ) n += more;
       }
       buffer.flip();
     } catch (IOException e) {
