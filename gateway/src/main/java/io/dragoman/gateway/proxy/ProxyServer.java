@@ -47,8 +47,8 @@ public final class ProxyServer implements AutoCloseable {
     // costs a node and a CAS each way and hands back the coldest buffer in it (FIFO); the thread's own stack hands
     // back the one it freed last, still in cache. 32 per thread: 0.5-1 µs less CPU per small request (bench/README.md).
     this.buffers = new BufferPool(true, HEAD_BUFFER_BYTES, PER_THREAD, -1);
-    // Only bodies whose bytes at hand fill a small buffer move to these; keep up to 64 for reuse besides each thread's 4
-    // (16 per thread made no difference to 64 KiB uploads).
+    // Only bodies whose bytes at hand fill a small buffer move to these; keep up to 64 for reuse besides each
+    // thread's 4 (16 per thread made no difference to 64 KiB uploads).
     this.largeBuffers = new BufferPool(true, 64 * 1024, 4, 64);
     this.headBuffers = new BufferPool(false, HEAD_BUFFER_BYTES, PER_THREAD, 256);
     this.pools =
