@@ -45,6 +45,7 @@ final class Pump {
   private PooledByteBuffer pooled; // null while the pump waits on its source: a silent client holds no buffer
   private boolean slowSink; // the sink made the pump wait: small buffers from then on
   private boolean first = true; // nothing read yet
+  private boolean headOut; // the sink was flushed while nothing had been read: what it held in front of the body went
   private boolean ended;
   private boolean over;
 
@@ -133,6 +134,7 @@ final class Pump {
     }
     if (n == 0) {
       giveBack();
+      if (first && !headOut && !flushHead()) return false;
       source.resumeReads();
       return false;
     }
@@ -144,6 +146,22 @@ final class Pump {
     }
     if (n == buffer.capacity() && large != null && !slowSink && n < large.getBufferSize()) pool = large;
     return true;
+  }
+
+  /**
+   * Sends what the sink holds in front of the body (the head it writes with the first body bytes) when the source has
+   * nothing yet: its reader may answer the head before the body comes (an upstream refusing an upload, a client
+   * awaiting a stream's first event). False when the sink is full and the pump now waits for it.
+   */
+  private boolean flushHead() {
+    try {
+      headOut = sink.flush();
+    } catch (IOException e) {
+      fail(() -> events.sinkFailed(e));
+      return false;
+    }
+    if (!headOut) sink.resumeWrites();
+    return headOut;
   }
 
   /** The pump's buffer, cleared; swapped here when the body changed pools (it grew fast, or met a slow sink). */

@@ -15,6 +15,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.OptionalLong;
 import java.util.Random;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +25,8 @@ import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The relay without epoll_ctl ({@link ClientReads}, {@link Pump}) at its edges: a client read interest kept while an
@@ -184,6 +189,60 @@ class RelayReviewTest {
 
       assertThat(early.body()).isEqualTo("early");
       assertThat(rest.responses()).extracting(HardeningRig.Response::body).containsExactly("early");
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource({"Content-Length: 5,abcde", "Transfer-Encoding: chunked,5\\r\\nabcde\\r\\n0\\r\\n\\r\\n"})
+  void aHeadWhoseBodyIsNotYetSentReachesTheUpstreamAtOnce(String framing, String body) throws Exception {
+    // A client may wait for an answer to its head before it sends the body (an upload the upstream may refuse, without
+    // Expect: 100-continue, which the gateway answers itself): the head must not wait for the body's first byte.
+    BlockingQueue<String> heads = new LinkedBlockingQueue<>();
+    try (RawUpstream raw = new RawUpstream((head, in, out) -> {
+          heads.add(head.substring(0, head.indexOf('\r')));
+          RawUpstream.answer(out, 200, RawUpstream.readBody(head, in, 0));
+        });
+        HardeningRig rig = rigTo(raw);
+        Socket socket = rig.connect()) {
+      OutputStream out = socket.getOutputStream();
+      out.write(latin1(head("POST /x HTTP/1.1", "Host: a", framing)));
+      out.flush();
+      String arrived = heads.poll(HardeningRig.READ_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+      out.write(latin1(body.replace("\\r\\n", "\r\n")));
+      out.flush();
+      HardeningRig.Response answer = HardeningRig.readResponses(socket.getInputStream(), 1).get(0);
+
+      assertThat(arrived).isEqualTo("POST /x HTTP/1.1");
+      assertThat(answer.status()).isEqualTo(200);
+      assertThat(answer.body()).isEqualTo("abcde");
+    }
+  }
+
+  @Test
+  void aResponseHeadWhoseBodyIsNotYetSentReachesTheClientAtOnce() throws Exception {
+    // A stream (server-sent events, a long computation's progress) may send its head well before its first bytes:
+    // here the body waits until the client has the head (the client's read times out first if it never comes).
+    CountDownLatch headSeen = new CountDownLatch(1);
+    try (RawUpstream raw = new RawUpstream((head, in, out) -> {
+          out.write(latin1("HTTP/1.1 200 X\r\nTransfer-Encoding: chunked\r\n\r\n"));
+          out.flush();
+          try {
+            headSeen.await(4L * HardeningRig.READ_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          out.write(latin1("5\r\nlater\r\n0\r\n\r\n"));
+          out.flush();
+        });
+        HardeningRig rig = rigTo(raw);
+        Socket socket = rig.connect()) {
+      socket.getOutputStream().write(latin1(head("GET /events HTTP/1.1", "Host: a")));
+      String head = RawUpstream.readHead(socket.getInputStream());
+      headSeen.countDown();
+      String body = RawUpstream.readHead(socket.getInputStream()); // the chunked body also ends with an empty line
+
+      assertThat(head).startsWith("HTTP/1.1 200").containsIgnoringCase("transfer-encoding: chunked");
+      assertThat(body).contains("\r\nlater\r\n").endsWith("\r\n0\r\n\r\n"); // re-chunked: the size may read 05
     }
   }
 
