@@ -37,7 +37,7 @@ final class UpstreamHeaders {
       out.put(Headers.X_FORWARDED_HOST, clientHost);
     }
     if (!trusted || !out.contains(Headers.X_FORWARDED_PORT)) {
-      out.put(Headers.X_FORWARDED_PORT, exchange.destinationAddress().getPort());
+      out.put(Headers.X_FORWARDED_PORT, portText(exchange.destinationAddress().getPort()));
     }
     out.put(HeaderRules.X_REQUEST_ID, exchange.attachment(ProxyAttachments.REQUEST_ID));
     if (upgrade != null) {
@@ -53,6 +53,17 @@ final class UpstreamHeaders {
     if (!exchange.isRequestComplete() && !out.contains(Headers.CONTENT_LENGTH)) {
       out.put(Headers.TRANSFER_ENCODING, Headers.CHUNKED.toString());
     }
+  }
+
+  private record PortText(int port, String text) {}
+
+  // The listener's port as text, kept: a gateway listens on one or two ports, and a new string per request showed.
+  private static volatile PortText lastPort = new PortText(-1, "");
+
+  static String portText(int port) {
+    PortText p = lastPort;
+    if (p.port() != port) lastPort = p = new PortText(port, Integer.toString(port));
+    return p.text();
   }
 
   /**

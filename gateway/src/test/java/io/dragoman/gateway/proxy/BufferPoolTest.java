@@ -10,11 +10,18 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.xnio.OptionMap;
+import org.xnio.Options;
+import org.xnio.Xnio;
+import org.xnio.XnioWorker;
 
 /** The gateway's buffer pool: reuse, bounds, and that no buffer is ever handed to two holders at once. */
 class BufferPoolTest {
@@ -120,6 +127,43 @@ class BufferPoolTest {
     } finally {
       executor.shutdownNow();
     }
+  }
+
+  @Test
+  void ioThreadsOfTheSameNumberInTwoWorkersKeepTheirOwnBuffers() throws Exception {
+    // An I/O thread finds its stack by its number, which is unique only within its worker.
+    BufferPool pool = new BufferPool(false, 64, 4, 0);
+    XnioWorker a = Xnio.getInstance().createWorker(OptionMap.create(Options.WORKER_IO_THREADS, 1));
+    XnioWorker b = Xnio.getInstance().createWorker(OptionMap.create(Options.WORKER_IO_THREADS, 1));
+    try {
+      ByteBuffer fromA = on(a, () -> {
+        PooledByteBuffer p = pool.allocate();
+        ByteBuffer buffer = p.getBuffer();
+        p.close(); // kept on a's own stack
+        return buffer;
+      });
+      ByteBuffer fromB = on(b, () -> pool.allocate().getBuffer());
+      ByteBuffer againFromA = on(a, () -> pool.allocate().getBuffer());
+
+      assertThat(a.getIoThread(0).getNumber()).isEqualTo(b.getIoThread(0).getNumber());
+      assertThat(fromB).isNotSameAs(fromA);
+      assertThat(againFromA).isSameAs(fromA);
+    } finally {
+      a.shutdownNow();
+      b.shutdownNow();
+    }
+  }
+
+  private static ByteBuffer on(XnioWorker worker, Callable<ByteBuffer> task) throws Exception {
+    CompletableFuture<ByteBuffer> result = new CompletableFuture<>();
+    worker.getIoThread(0).execute(() -> {
+      try {
+        result.complete(task.call());
+      } catch (Exception e) {
+        result.completeExceptionally(e);
+      }
+    });
+    return result.get(5, TimeUnit.SECONDS);
   }
 
   @Test
