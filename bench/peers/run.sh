@@ -250,7 +250,9 @@ http {
 $(nginx_http_common upstream)
   client_max_body_size 1m;
   client_body_buffer_size 1m;    # bodies stay in memory
-  log_format seen '\$http_x_bench_verify \$request_method \$request_uri \$content_length';
+  log_format seen '\$http_x_bench_verify \$request_method \$request_uri \$content_length \$http_host'
+    ' \$http_x_forwarded_for \$http_x_forwarded_proto \$http_x_forwarded_host \$http_x_forwarded_port'
+    ' \$http_x_request_id';
   server {
     listen 127.0.0.1:$UPSTREAM_PORT backlog=4096 reuseport;
     default_type application/json;
@@ -276,6 +278,14 @@ $(nginx_http_common nginx)
   proxy_http_version 1.1;        # needed for upstream keep-alive
   proxy_set_header Connection "";
   proxy_request_buffering off;   # stream the body upstream as it arrives, like HAProxy and Dragoman
+  # The same job as the gateway (and ingress-nginx's defaults): the client's Host, the forwarding headers (no proxy
+  # in front is trusted, so the client's own X-Forwarded-* are replaced) and a request id.
+  proxy_set_header Host \$http_host;
+  proxy_set_header X-Forwarded-For \$remote_addr;
+  proxy_set_header X-Forwarded-Proto \$scheme;
+  proxy_set_header X-Forwarded-Host \$http_host;
+  proxy_set_header X-Forwarded-Port \$server_port;
+  proxy_set_header X-Request-ID \$request_id;
   upstream stub {
     server 127.0.0.1:$UPSTREAM_PORT;
     keepalive 256;               # idle upstream connections kept per worker
@@ -313,6 +323,14 @@ frontend public
   http-request set-var(txn.rewrite) path,map_beg($tmp/routes.map)
   http-request return status 404 content-type application/json string '{"error": "no route"}' unless { var(txn.rewrite) -m found }
   http-request set-path %[var(txn.rewrite)]
+  # The same job as the gateway: forwarding headers (the client's own replaced: no proxy in front is trusted) and a
+  # request id; the client's Host passes as sent.
+  http-request set-header X-Forwarded-For %[src]
+  http-request set-header X-Forwarded-Proto http
+  http-request set-header X-Forwarded-Host %[req.hdr(host)]
+  http-request set-header X-Forwarded-Port %[dst_port]
+  unique-id-format %[uuid()]
+  unique-id-header X-Request-ID
   default_backend stub
 backend stub
   http-reuse always              # any idle upstream connection serves any client
@@ -414,9 +432,23 @@ check_route() { # name url expected-upstream-uri
   [[ $code == 200 ]] || fail "$1: HTTP $code from $2: $(head -c 200 <<< "$got")"
   [[ $got == "$ANSWER" ]] || fail "$1: answered '$(head -c 200 <<< "$got")', expected '$ANSWER'"
   [[ $type == application/json* ]] || fail "$1: Content-Type '$type', expected application/json"
-  seen=$(awk -v t="$token" '$1 == t { $1 = ""; sub(/^ /, ""); print }' "$tmp/upstream/seen.log")
+  seen=$(awk -v t="$token" '$1 == t { print $2, $3, $4 }' "$tmp/upstream/seen.log")
   [[ $seen == "POST $3 $body_len" ]] || fail "$1: the stub saw '${seen:-nothing}', expected 'POST $3 $body_len'"
+  [[ $1 == upstream || $1 == floor ]] || check_forwarding "$1" "$2" "$token"
   say "check $1: 200, stub saw POST $3 with $body_len bytes"
+}
+
+# Every proxy does the same job: the client's Host goes upstream, with X-Forwarded-For/-Proto/-Host/-Port and a
+# request id. (The floor passes headers as sent: it is the least a JVM proxy can do, not a gateway.)
+check_forwarding() { # name url token
+  local hostport expected got
+  hostport=${2#http://}
+  hostport=${hostport%%/*}
+  expected="$hostport 127.0.0.1 http $hostport ${hostport##*:}"
+  got=$(awk -v t="$3" '$1 == t { print $5, $6, $7, $8, $9, ($10 == "-" || $10 == "" ? "none" : "some") }' \
+    "$tmp/upstream/seen.log")
+  [[ $got == "$expected some" ]] \
+    || fail "$1: the stub saw Host, X-Forwarded-For/-Proto/-Host/-Port and a request id as '$got', expected '$expected some'"
 }
 
 code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Expect:' --data-binary "@$body" \
