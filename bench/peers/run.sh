@@ -10,7 +10,8 @@
 #   floor     127.0.0.1:18089  bench/floor/Floor.java: the least a JVM proxy can do (only when asked for, small bodies,
 #                              one route): what the JVM itself costs on this machine
 #
-# Every proxy maps POST /models/half_plus_two/ -> POST /v1/models/half_plus_two:predict on the stub.
+# Every proxy maps POST /models/half_plus_two/ -> POST /v1/models/half_plus_two:predict on the stub, and sends the
+# client's Host, X-Forwarded-For/-Proto/-Host/-Port and a request id with it, as the gateway does (the floor excepted).
 #
 # Environment (default):
 #   DURATION (10)   seconds per measured wrk run         ROUNDS (3)    measured rounds, targets rotated each round
