@@ -435,7 +435,8 @@ check_route() { # name url expected-upstream-uri
   [[ $type == application/json* ]] || fail "$1: Content-Type '$type', expected application/json"
   seen=$(awk -v t="$token" '$1 == t { print $2, $3, $4 }' "$tmp/upstream/seen.log")
   [[ $seen == "POST $3 $body_len" ]] || fail "$1: the stub saw '${seen:-nothing}', expected 'POST $3 $body_len'"
-  [[ $1 == upstream || $1 == floor ]] || check_forwarding "$1" "$2" "$token"
+  # (A gateway at GATEWAY_URL may sit behind anything, with any port or scheme: its headers are its own business.)
+  [[ $1 == upstream || $1 == floor || ($1 == dragoman && -n $GATEWAY_URL) ]] || check_forwarding "$1" "$2" "$token"
   say "check $1: 200, stub saw POST $3 with $body_len bytes"
 }
 

@@ -155,7 +155,19 @@ final class Http1Connection implements ClientConnection {
   /** Content-Length, else chunked when the request says so, else no body at all. */
   private StreamSinkConduit bodySink(HeaderMap headers, long length, StreamSinkConduit next, Exchange exchange) {
     if (length < 0 && headers.contains(Headers.TRANSFER_ENCODING)) {
-      return new ChunkedStreamSinkConduit(next, pool, false, false, headers, c -> requestDone(exchange), exchange);
+      return new ChunkedStreamSinkConduit(next, pool, false, false, headers, c -> requestDone(exchange), exchange) {
+        /**
+         * Undertow ends a chunked body that carried no data by setting {@code Content-Length: 0} in the head instead
+         * of sending the last chunk; here the head already went (or is composed) saying chunked, so the upstream would
+         * wait for that chunk until the route's timeout. A flush first marks the body as started: the end is then the
+         * last chunk. (An empty body pays a second write, the head alone; any other is started already.)
+         */
+        @Override
+        public void terminateWrites() throws IOException {
+          flush();
+          super.terminateWrites();
+        }
+      };
     }
     return new AbstractFixedLengthStreamSinkConduit(next, Math.max(length, 0), false, false) {
       @Override

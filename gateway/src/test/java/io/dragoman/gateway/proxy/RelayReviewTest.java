@@ -27,6 +27,7 @@ import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The relay without epoll_ctl ({@link ClientReads}, {@link Pump}) at its edges: a client read interest kept while an
@@ -215,6 +216,37 @@ class RelayReviewTest {
       assertThat(arrived).isEqualTo("POST /x HTTP/1.1");
       assertThat(answer.status()).isEqualTo(200);
       assertThat(answer.body()).isEqualTo("abcde");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void anEmptyChunkedBodyEndsUpstreamWithItsLastChunk(boolean withTheHead) throws Exception {
+    // The head goes upstream saying chunked; a body that brings no data must still end with the last chunk, or the
+    // upstream waits for it until the route's timeout.
+    BlockingQueue<String> bodies = new LinkedBlockingQueue<>();
+    try (RawUpstream raw = new RawUpstream((head, in, out) -> {
+          byte[] body = RawUpstream.readBody(head, in, 0);
+          bodies.add(new String(body, StandardCharsets.ISO_8859_1));
+          RawUpstream.answer(out, 200, latin1("got " + body.length));
+        });
+        HardeningRig rig = rigTo(raw);
+        Socket socket = rig.connect()) {
+      OutputStream out = socket.getOutputStream();
+      String head = head("POST /x HTTP/1.1", "Host: a", "Transfer-Encoding: chunked");
+      if (withTheHead) {
+        out.write(latin1(head + "0\r\n\r\n"));
+      } else {
+        out.write(latin1(head));
+        out.flush();
+        out.write(latin1("0\r\n\r\n"));
+      }
+      out.flush();
+      HardeningRig.Response answer = HardeningRig.readResponses(socket.getInputStream(), 1).get(0);
+
+      assertThat(answer.status()).isEqualTo(200);
+      assertThat(answer.body()).isEqualTo("got 0");
+      assertThat(bodies.poll(HardeningRig.READ_TIMEOUT_MS, TimeUnit.MILLISECONDS)).isEmpty();
     }
   }
 
