@@ -60,7 +60,7 @@ final class UpstreamHeaders {
   // The listener's port as text, kept: a gateway listens on one or two ports, and a new string per request showed.
   private static volatile PortText lastPort = new PortText(-1, "");
 
-  static String portText(int port) {
+  private static String portText(int port) {
     PortText p = lastPort;
     if (p.port() != port) lastPort = p = new PortText(port, Integer.toString(port));
     return p.text();
